@@ -1,0 +1,112 @@
+"""The people of the tests: a federation officer, the admins of unions A and B, a worker, an outsider.
+
+Every view and API test tries the outsider (union B's admin on union A's objects).
+"""
+
+import os
+import shutil
+
+import pytest
+
+from gonghui.accounts.models import Role, User
+from gonghui.members.tests.factories import make_member
+from gonghui.orgs.models import Organisation
+from gonghui.orgs.tests.factories import EnterpriseFactory, OrganisationFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_tests = [item for item in items if "browser" in item.keywords]
+    if not browser_tests or shutil.which(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(
+            f"CI needs Chromium at {CHROMIUM} for the browser journeys (apt-get install chromium)"
+        )
+    skip = pytest.mark.skip(
+        reason=f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser journeys"
+    )
+    for item in browser_tests:
+        item.add_marker(skip)
+
+
+@pytest.fixture
+def zone(db):
+    city = OrganisationFactory(code="CITY", name="测试市总工会", kind=Organisation.Kind.CITY_FEDERATION)
+    return OrganisationFactory(
+        code="ZONE", name="测试园区总工会", kind=Organisation.Kind.ZONE_FEDERATION, parent=city
+    )
+
+
+@pytest.fixture
+def union_a(zone):
+    return OrganisationFactory(code="UA", name="甲公司工会", parent=zone)
+
+
+@pytest.fixture
+def union_b(zone):
+    return OrganisationFactory(code="UB", name="乙公司工会", parent=zone)
+
+
+@pytest.fixture
+def enterprise_a(union_a):
+    return EnterpriseFactory(name="甲锂电有限公司", union=union_a)
+
+
+@pytest.fixture
+def enterprise_b(union_b):
+    return EnterpriseFactory(name="乙新能源有限公司", union=union_b)
+
+
+def _user(username, role, organisation=None, person=None):
+    user = User(username=username, role=role, organisation=organisation, person=person)
+    user.set_password("Test-password-2025")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def officer(zone):
+    return _user("officer", Role.FEDERATION_STAFF, zone)
+
+
+@pytest.fixture
+def admin_a(union_a):
+    return _user("admin-a", Role.UNION_ADMIN, union_a)
+
+
+@pytest.fixture
+def admin_b(union_b):
+    return _user("admin-b", Role.UNION_ADMIN, union_b)
+
+
+@pytest.fixture
+def platform_admin(db):
+    return _user("platform", Role.PLATFORM_ADMIN)
+
+
+@pytest.fixture
+def member_a(union_a, enterprise_a):
+    return make_member(union_a, name="张三", enterprise=enterprise_a)
+
+
+@pytest.fixture
+def member_b(union_b, enterprise_b):
+    return make_member(union_b, name="李四", enterprise=enterprise_b)
+
+
+@pytest.fixture
+def worker(member_a):
+    return _user("worker-a", Role.WORKER, person=member_a.person)
+
+
+@pytest.fixture
+def academy_staff(zone):
+    return _user("academy", Role.ACADEMY_STAFF, zone)
+
+
+@pytest.fixture
+def lawyer(db):
+    return _user("lawyer", Role.LAWYER)

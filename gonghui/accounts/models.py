@@ -1,0 +1,64 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PLATFORM_ADMIN = "platform_admin", _("平台管理员")
+    FEDERATION_STAFF = "federation_staff", _("总工会工作人员")
+    UNION_ADMIN = "union_admin", _("基层工会管理员")
+    ACADEMY_STAFF = "academy_staff", _("工匠学院工作人员")
+    LAWYER = "lawyer", _("律师")
+    WORKER = "worker", _("职工")
+
+
+class User(AbstractUser):
+    """A sign-in. Its role and organisation decide what it may see (gonghui.core.scoping)."""
+
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.WORKER)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    person = models.OneToOneField(
+        "members.Person",
+        verbose_name=_("本人档案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                name="user_scope_matches_role",
+                condition=(
+                    models.Q(
+                        role__in=["federation_staff", "union_admin", "academy_staff"],
+                        organisation__isnull=False,
+                    )
+                    | ~models.Q(role__in=["federation_staff", "union_admin", "academy_staff"])
+                ),
+            ),
+        ]
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted by account and address for the lockout."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "ip", "at"], name="login_failure_idx")]
+
+    def __str__(self):
+        return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"

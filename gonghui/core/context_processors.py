@@ -1,0 +1,24 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gonghui.core import scoping
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("首页"), reverse("core:home"))]
+    if scoping.visible_organisations(user).exists():
+        items += [
+            (_("组织"), reverse("orgs:tree")),
+            (_("企业"), reverse("orgs:enterprise_list")),
+            (_("会员"), reverse("members:list")),
+        ]
+    if user.person_id:
+        items.append((_("我的会籍"), reverse("members:me")))
+    if scoping.may_read_audit_log(user):
+        items.append((_("审计日志"), reverse("core:audit_log")))
+    if scoping.is_platform_admin(user):
+        items.append((_("平台管理"), reverse("admin:index")))
+    return {"nav_items": items}

@@ -1,0 +1,32 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from gonghui.demo.builder import DEMO_PASSWORD, database_is_empty, load_demo
+
+
+class Command(BaseCommand):
+    help = "迁移数据库，向空数据库载入演示数据，并在 http://127.0.0.1:8000 启动服务"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="载入后退出，不启动服务")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, no_serve=False, addrport="127.0.0.1:8000", **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if database_is_empty():
+            started = time.monotonic()
+            sign_ins = load_demo()
+            self.stdout.write(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒")
+        else:
+            from gonghui.demo.builder import SIGN_INS
+
+            sign_ins = [(username, description) for username, _r, _o, description in SIGN_INS]
+            self.stdout.write("数据库已有数据，未重复载入演示数据")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, description in sign_ins:
+            self.stdout.write(f"  {username:<16} {description}")
+        if not no_serve:
+            self.stdout.write(f"服务地址：http://{addrport}/")
+            call_command("runserver", addrport, use_reloader=False)

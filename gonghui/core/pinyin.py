@@ -1,0 +1,105 @@
+"""Pinyin of people's names: initials for search (张三 → zs) and a full reading for sorting.
+
+pypinyin reads a name as an ordinary word, which gets many surnames wrong (单 → dan, should be
+shan); the surname is therefore read from this table first.
+"""
+
+from pypinyin import lazy_pinyin
+
+COMPOUND_SURNAMES = {
+    "欧阳": ("ou", "yang"),
+    "司马": ("si", "ma"),
+    "诸葛": ("zhu", "ge"),
+    "上官": ("shang", "guan"),
+    "尉迟": ("yu", "chi"),
+    "万俟": ("mo", "qi"),
+    "长孙": ("zhang", "sun"),
+    "单于": ("chan", "yu"),
+    "令狐": ("ling", "hu"),
+    "皇甫": ("huang", "fu"),
+    "慕容": ("mu", "rong"),
+    "宇文": ("yu", "wen"),
+    "澹台": ("tan", "tai"),
+    "公孙": ("gong", "sun"),
+    "东方": ("dong", "fang"),
+    "夏侯": ("xia", "hou"),
+    "司徒": ("si", "tu"),
+    "端木": ("duan", "mu"),
+    "呼延": ("hu", "yan"),
+    "轩辕": ("xuan", "yuan"),
+}
+SURNAMES = {
+    "单": "shan",
+    "解": "xie",
+    "区": "ou",
+    "曾": "zeng",
+    "仇": "qiu",
+    "查": "zha",
+    "朴": "piao",
+    "盖": "ge",
+    "覃": "qin",
+    "缪": "miao",
+    "乐": "yue",
+    "召": "shao",
+    "翟": "zhai",
+    "员": "yun",
+    "祭": "zhai",
+    "繁": "po",
+    "种": "chong",
+    "秘": "bi",
+    "宿": "su",
+    "折": "she",
+    "能": "nai",
+    "尉": "yu",
+    "柏": "bai",
+    "贾": "jia",
+    "卜": "bu",
+    "牟": "mou",
+    "那": "na",
+    "任": "ren",
+    "沈": "shen",
+    "石": "shi",
+    "华": "hua",
+    "纪": "ji",
+    "冼": "xian",
+    "过": "guo",
+    "盛": "sheng",
+    "蕃": "pi",
+    "句": "gou",
+    "阚": "kan",
+    "颉": "xie",
+    "相": "xiang",
+    "藏": "zang",
+    "隗": "wei",
+    "重": "chong",
+    "长": "chang",
+    "都": "du",
+    "要": "yao",
+    "应": "ying",
+    "费": "fei",
+    "殷": "yin",
+}
+
+
+def _split_surname(name: str) -> tuple[list[str], str]:
+    if name[:2] in COMPOUND_SURNAMES:
+        return list(COMPOUND_SURNAMES[name[:2]]), name[2:]
+    if name[:1] in SURNAMES:
+        return [SURNAMES[name[:1]]], name[1:]
+    return [], name
+
+
+def _readings(name: str) -> list[str]:
+    name = "".join(name.split()).replace("·", "").replace("•", "")
+    surname, rest = _split_surname(name)
+    return surname + lazy_pinyin(rest, errors="default")
+
+
+def name_initials(name: str) -> str:
+    """张三 → zs; 单田芳 → stf; letters and digits in a name are kept as they are."""
+    return "".join(part[0] for part in _readings(name) if part).lower()
+
+
+def name_pinyin(name: str) -> str:
+    """The full reading, for sorting names in pinyin order on any database: 张三 → zhang san."""
+    return " ".join(_readings(name)).lower()

@@ -1,0 +1,121 @@
+"""Which rows may this user see or change. Every view, export, command and API call asks here.
+
+Reaching another scope's object answers 404, never 403, so ids cannot be probed.
+"""
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from gonghui.accounts.models import Role, User
+from gonghui.core.models import AuditLog
+from gonghui.members.models import Membership, Person
+from gonghui.orgs.models import Enterprise, Organisation
+
+
+def is_platform_admin(user) -> bool:
+    return (
+        user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.PLATFORM_ADMIN)
+    )
+
+
+def is_federation_staff(user) -> bool:
+    return user.is_authenticated and user.role == Role.FEDERATION_STAFF and user.organisation_id is not None
+
+
+def is_union_admin(user) -> bool:
+    return user.is_authenticated and user.role == Role.UNION_ADMIN and user.organisation_id is not None
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """Federation staff: their subtree. Union admins: their union. Others: none."""
+    qs = Organisation.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user):
+        return qs.subtree(user.organisation)
+    if is_union_admin(user):
+        return qs.filter(pk=user.organisation_id)
+    return qs.none()
+
+
+def managed_unions(user) -> QuerySet[Organisation]:
+    """Grassroots unions whose roster this user may change (join, transfer, leave)."""
+    return visible_organisations(user).grassroots()
+
+
+def visible_enterprises(user) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user):
+        root = user.organisation.path
+        return qs.filter(federation__path__startswith=root) | qs.filter(union__path__startswith=root)
+    if is_union_admin(user):
+        return qs.filter(union_id=user.organisation_id)
+    return qs.none()
+
+
+def visible_memberships(user) -> QuerySet[Membership]:
+    """Memberships held in a union the user may see; a worker sees their own."""
+    qs = Membership.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user):
+        return qs.filter(union__path__startswith=user.organisation.path)
+    if is_union_admin(user):
+        return qs.filter(union_id=user.organisation_id)
+    if user.is_authenticated and user.person_id:
+        return qs.filter(person_id=user.person_id)
+    return qs.none()
+
+
+def visible_people(user) -> QuerySet[Person]:
+    """People who are or were members of a union in the user's scope; a worker sees only themselves."""
+    qs = Person.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user) or is_union_admin(user):
+        in_scope = visible_memberships(user).filter(person_id=OuterRef("pk"))
+        return qs.filter(Exists(in_scope))
+    if user.is_authenticated and user.person_id:
+        return qs.filter(pk=user.person_id)
+    return qs.none()
+
+
+def may_reveal_id_number(user) -> bool:
+    """Who may see a full ID number (each reveal is audited): officers of the person's union or above."""
+    return is_platform_admin(user) or is_federation_staff(user) or is_union_admin(user)
+
+
+def get_or_404(queryset: QuerySet, **lookup):
+    """The one way a view reaches a single object: through a scoped queryset."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def may_read_audit_log(user) -> bool:
+    return is_platform_admin(user) or is_federation_staff(user)
+
+
+def visible_audit_log(user) -> QuerySet[AuditLog]:
+    """Platform admins: everything. Federation staff: what users of their subtree did."""
+    qs = AuditLog.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user):
+        in_subtree = User.objects.filter(
+            pk=OuterRef("actor_id"), organisation__path__startswith=user.organisation.path
+        )
+        return qs.filter(Exists(in_subtree))
+    return qs.none()
+
+
+def transfer_targets(user) -> QuerySet[Organisation]:
+    """Unions a member may be transferred to: for a union admin, the unions under the same federation."""
+    if is_union_admin(user):
+        parent = user.organisation.parent
+        qs = Organisation.objects.subtree(parent) if parent else Organisation.objects.none()
+        return qs.grassroots().filter(dissolved_on__isnull=True).exclude(pk=user.organisation_id)
+    return managed_unions(user).filter(dissolved_on__isnull=True)

@@ -1,0 +1,121 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import crypto
+from gonghui.core.validators import mask_mobile
+
+
+class Person(models.Model):
+    """One person, one record (实名制), keyed by the resident ID number.
+
+    The number itself is stored encrypted; id_hash (a keyed HMAC) finds it and keeps it unique;
+    id_masked is what pages show.
+    """
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(_("拼音首字母"), max_length=50, db_index=True, editable=False)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=200, db_index=True, editable=False)
+    id_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_encrypted = models.TextField(editable=False)
+    id_masked = models.CharField(_("公民身份号码"), max_length=18, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
+    mobile = models.CharField(_("手机号码"), max_length=11, db_index=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    education = models.CharField(_("学历"), max_length=20, blank=True)
+    occupation = models.CharField(_("工种"), max_length=50, blank=True)
+    skill_level = models.CharField(_("技能等级"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["name_pinyin", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def reveal_id_number(self) -> str:
+        """The full number. Callers go through members.services.person_reveal_id, which audits."""
+        return crypto.decrypt(self.id_encrypted)
+
+    @property
+    def mobile_masked(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class Membership(models.Model):
+    """A period of membership in one grassroots union; a person's memberships are their history."""
+
+    class StartReason(models.TextChoices):
+        JOINED = "joined", _("入会")
+        TRANSFERRED_IN = "transferred_in", _("转入")
+
+    class EndReason(models.TextChoices):
+        TRANSFERRED_OUT = "transferred_out", _("转出")
+        LEFT = "left", _("退会")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    union = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise",
+        verbose_name=_("用工单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    card_number = models.CharField(_("会员证号"), max_length=32, blank=True)
+    started_on = models.DateField(_("入会日期"))
+    start_reason = models.CharField(
+        _("入会方式"), max_length=20, choices=StartReason.choices, default=StartReason.JOINED
+    )
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=20, choices=EndReason.choices, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("会员关系")
+        verbose_name_plural = _("会员关系")
+        ordering = ["person_id", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(ended_on__isnull=True), name="one_active_membership"
+            ),
+            models.CheckConstraint(
+                name="membership_ends_after_start",
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+            ),
+            models.CheckConstraint(
+                name="membership_end_reason_with_end",
+                condition=models.Q(ended_on__isnull=True, end_reason="")
+                | models.Q(ended_on__isnull=False) & ~models.Q(end_reason=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "ended_on"], name="membership_union_active_idx"),
+            models.Index(fields=["started_on"], name="membership_started_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.union}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None

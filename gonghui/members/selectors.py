@@ -1,0 +1,41 @@
+import re
+
+from django.db.models import QuerySet
+
+from gonghui.core import crypto, scoping
+from gonghui.core.validators import normalise_number
+from gonghui.members.models import Membership
+
+ID_RE = re.compile(r"\d{17}[\dX]")
+MOBILE_RE = re.compile(r"1\d{10}")
+INITIALS_RE = re.compile(r"[a-z]+")
+
+
+def membership_list(user, *, q: str = "", union: str = "", status: str = "active") -> QuerySet[Membership]:
+    """The member list: one query for the page whatever its size (person, union, employer joined in).
+
+    q finds by exact ID number, mobile, pinyin initials (zs → 张三) or part of the name.
+    """
+    qs = scoping.visible_memberships(user).select_related("person", "union", "enterprise")
+    if status == "active":
+        qs = qs.active()
+    elif status == "ended":
+        qs = qs.filter(ended_on__isnull=False)
+    if union:
+        qs = qs.filter(union__code=union)
+    q = q.strip()
+    if q:
+        compact = normalise_number(q)
+        if ID_RE.fullmatch(compact):
+            qs = qs.filter(person__id_hash=crypto.lookup_hash(compact))
+        elif MOBILE_RE.fullmatch(compact):
+            qs = qs.filter(person__mobile=compact)
+        elif INITIALS_RE.fullmatch(q.lower()):
+            qs = qs.filter(person__name_initials__startswith=q.lower())
+        else:
+            qs = qs.filter(person__name__contains=q)
+    return qs.order_by("person__name_pinyin", "person_id", "-started_on")
+
+
+def person_history(person) -> QuerySet[Membership]:
+    return person.memberships.select_related("union", "enterprise").order_by("started_on", "id")

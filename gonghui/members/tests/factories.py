@@ -1,0 +1,26 @@
+from datetime import date
+
+from gonghui.demo.fake import Faker
+from gonghui.members.models import Membership
+from gonghui.members.services import member_join
+
+fake = Faker(seed=11)
+
+
+def new_id_number(**kwargs) -> str:
+    return fake.resident_id(born=fake.birth_date(1970, 2000), **kwargs)
+
+
+def make_member(
+    union, *, name: str | None = None, started_on: date = date(2020, 3, 1), by=None, **kwargs
+) -> Membership:
+    """A member registered through the real service, with fictional details."""
+    return member_join(
+        union=union,
+        id_number=kwargs.pop("id_number", None) or new_id_number(),
+        name=name or fake.name(),
+        mobile=kwargs.pop("mobile", None) or fake.mobile(),
+        started_on=started_on,
+        by=by,
+        **kwargs,
+    )

@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.core import scoping
+from gonghui.core.forms import run_service
+from gonghui.members import selectors, services
+from gonghui.members.forms import JoinForm, LeaveForm, MemberFilterForm, TransferForm
+
+
+def _officer_or_404(user):
+    if not scoping.managed_unions(user).exists() and not scoping.is_federation_staff(user):
+        raise Http404
+
+
+@login_required
+def member_list(request):
+    _officer_or_404(request.user)
+    form = MemberFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    memberships = selectors.membership_list(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
+    template = "members/list_rows.html" if request.htmx else "members/list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def _render_detail(request, person, revealed_id=None):
+    history = list(selectors.person_history(person))
+    manageable = set(scoping.managed_unions(request.user).values_list("pk", flat=True))
+    active = next((m for m in history if m.is_active and m.union_id in manageable), None)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "person": person,
+            "history": history,
+            "active": active,
+            "revealed_id": revealed_id,
+            "may_reveal": scoping.may_reveal_id_number(request.user),
+        },
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    return _render_detail(request, scoping.get_or_404(scoping.visible_people(request.user), pk=pk))
+
+
+@login_required
+@require_POST
+def reveal_id(request, pk):
+    if not scoping.may_reveal_id_number(request.user):
+        raise Http404
+    person = scoping.get_or_404(scoping.visible_people(request.user), pk=pk)
+    number = services.person_reveal_id(person=person, by=request.user)
+    if request.htmx:
+        return render(request, "members/id_number.html", {"revealed_id": number})
+    return _render_detail(request, person, revealed_id=number)
+
+
+@login_required
+def join(request):
+    unions = scoping.managed_unions(request.user).filter(dissolved_on__isnull=True)
+    if not unions.exists():
+        raise Http404
+    form = JoinForm(
+        request.POST or None,
+        unions=unions,
+        enterprises=scoping.visible_enterprises(request.user).filter(union__in=unions),
+    )
+    if request.method == "POST" and form.is_valid():
+        membership = run_service(form, services.member_join, by=request.user, **form.cleaned_data)
+        if membership is not None:
+            messages.success(request, _("%(name)s已登记入会") % {"name": membership.person.name})
+            return redirect("members:detail", pk=membership.person_id)
+    return render(request, "members/join.html", {"form": form})
+
+
+def _active_membership_or_404(user, pk):
+    return scoping.get_or_404(
+        scoping.visible_memberships(user)
+        .active()
+        .filter(union__in=scoping.managed_unions(user))
+        .select_related("person", "union"),
+        pk=pk,
+    )
+
+
+@login_required
+def transfer(request, pk):
+    membership = _active_membership_or_404(request.user, pk)
+    form = TransferForm(
+        request.POST or None, targets=scoping.transfer_targets(request.user).exclude(pk=membership.union_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        new = run_service(
+            form, services.member_transfer, membership=membership, by=request.user, **form.cleaned_data
+        )
+        if new is not None:
+            messages.success(request, _("已转入%(union)s") % {"union": new.union})
+            return redirect("members:detail", pk=membership.person_id)
+    return render(request, "members/transfer.html", {"form": form, "membership": membership})
+
+
+@login_required
+def leave(request, pk):
+    membership = _active_membership_or_404(request.user, pk)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        left = run_service(
+            form, services.member_leave, membership=membership, by=request.user, **form.cleaned_data
+        )
+        if left is not None:
+            messages.success(request, _("已办理退会"))
+            return redirect("members:detail", pk=membership.person_id)
+    return render(request, "members/leave.html", {"form": form, "membership": membership})
+
+
+@login_required
+def me(request):
+    if request.user.person_id is None:
+        raise Http404
+    person = request.user.person
+    return render(request, "members/me.html", {"person": person, "history": selectors.person_history(person)})

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gonghui.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("<str:code>/", views.organisation_detail, name="organisation_detail"),
+]

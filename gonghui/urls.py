@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gonghui.core.admin_site import restrict_admin_to_platform_admins
+
+restrict_admin_to_platform_admins(admin.site)
+
+urlpatterns = [
+    path("", include("gonghui.core.urls")),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("members/", include("gonghui.members.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
