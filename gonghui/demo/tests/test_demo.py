@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from gonghui.core.validators import validate_resident_id, validate_mobile
+from gonghui.core.validators import validate_mobile, validate_resident_id
 from gonghui.demo.builder import DEMO_PASSWORD
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Organisation
