@@ -42,3 +42,10 @@ def test_every_response_carries_a_strict_content_security_policy(client):
     response = client.get(reverse("accounts:login"))
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_every_admin_page_a_platform_admin_opens_is_audited(client, platform_admin):
+    client.force_login(platform_admin)
+    assert client.get("/admin/orgs/organisation/").status_code == 200
+    entry = AuditLog.objects.get(action="admin.access")
+    assert (entry.actor, entry.detail["path"]) == (platform_admin, "/admin/orgs/organisation/")
