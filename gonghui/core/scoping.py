@@ -8,7 +8,7 @@ from django.http import Http404
 
 from gonghui.accounts.models import Role, User
 from gonghui.core.models import AuditLog
-from gonghui.coverage.models import Campaign, Founding, GuidanceVisit
+from gonghui.coverage.models import Campaign, Founding, GuidanceVisit, Target
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Officer, Organisation
 
@@ -161,8 +161,13 @@ def visible_officers(user) -> QuerySet[Officer]:
     return Officer.objects.filter(union__in=visible_organisations(user))
 
 
-def campaign_officers(campaign: Campaign) -> QuerySet[User]:
-    """Who may be put in charge of a target: active federation staff of the campaign's subtree."""
+def visible_targets(user) -> QuerySet[Target]:
+    return Target.objects.filter(campaign__in=visible_campaigns(user))
+
+
+def federation_staff_of(organisation: Organisation) -> QuerySet[User]:
+    """Active federation staff of an organisation's subtree: who may be put in charge of a target or
+    named on a guidance visit."""
     return User.objects.filter(
-        is_active=True, role=Role.FEDERATION_STAFF, organisation__path__startswith=campaign.federation.path
+        is_active=True, role=Role.FEDERATION_STAFF, organisation__path__startswith=organisation.path
     )

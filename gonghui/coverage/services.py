@@ -255,7 +255,10 @@ def campaign_refresh_targets(*, campaign: Campaign, by) -> int:
 
 @transaction.atomic
 def target_assign(*, target: Target, officer: User | None, by) -> Target:
-    if officer is not None and not scoping.campaign_officers(target.campaign).filter(pk=officer.pk).exists():
+    if (
+        officer is not None
+        and not scoping.federation_staff_of(target.campaign.federation).filter(pk=officer.pk).exists()
+    ):
         raise field_error("officer", _("责任人须为组织本次行动的总工会或其下级总工会的工作人员"))
     target.officer = officer
     target.save(update_fields=["officer"])
