@@ -246,3 +246,10 @@ def test_the_enterprise_page_lists_visits_and_the_one_year_line(client, officer,
     page = client.get(reverse("orgs:enterprise_detail", args=[target.enterprise.pk])).content.decode()
     assert "已超过一年仍未建立工会" in page and "宣讲《工会法》" in page and "召开职工大会" in page
     assert "启动建会" in page
+
+
+def test_the_founding_page_is_translated_to_english(client, officer, leader, target_enterprise):
+    founding = walk(target_enterprise, until=Step.SURVEY, officer=officer, leader=leader)
+    client.force_login(officer)
+    page = client.get(url("founding_detail", founding.pk), headers={"accept-language": "en"}).content.decode()
+    assert "Record: Request to found a union" in page and "History" in page
