@@ -15,6 +15,8 @@ def navigation(request):
             (_("企业"), reverse("orgs:enterprise_list")),
             (_("会员"), reverse("members:list")),
         ]
+    if scoping.is_federation_staff(user):
+        items.append((_("建会入会"), reverse("coverage:campaign_list")))
     if user.person_id:
         items.append((_("我的会籍"), reverse("members:me")))
     if scoping.may_read_audit_log(user):
