@@ -119,3 +119,31 @@ def transfer_targets(user) -> QuerySet[Organisation]:
         qs = Organisation.objects.subtree(parent) if parent else Organisation.objects.none()
         return qs.grassroots().filter(dissolved_on__isnull=True).exclude(pk=user.organisation_id)
     return managed_unions(user).filter(dissolved_on__isnull=True)
+
+
+class SystemActor:
+    """The command line run without --as: the server's operator, who holds the database anyway.
+
+    Scoped like a platform admin; the audit log records the operating-system user.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    role = Role.PLATFORM_ADMIN
+    organisation_id = None
+    person_id = None
+    pk = None
+
+    def __init__(self, username: str):
+        self.username = f"system:{username}"
+
+    def get_username(self) -> str:
+        return self.username
+
+
+def visible_import_jobs(user):
+    """Roster imports of the unions this user manages (federation staff: their subtree's)."""
+    from gonghui.rosters.models import ImportJob
+
+    return ImportJob.objects.filter(union__in=managed_unions(user))
