@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("rosters/", include("gonghui.rosters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -102,10 +102,10 @@ def _check_zip(path: Path) -> None:
             if not member.filename.endswith((".xml", ".rels")):
                 continue
             with archive.open(member) as stream:
+                head = stream.read(64 * 1024)
+                _check_xml_prologue(head)
                 if member.file_size <= 1024 * 1024:
-                    _check_small_xml(stream.read(1024 * 1024 + 1))
-                else:
-                    _check_xml_prologue(stream.read(64 * 1024))
+                    _check_small_xml(head + stream.read())
 
 
 def _check_small_xml(data: bytes) -> None:

@@ -12,16 +12,19 @@ An import runs in two phases.
    one active membership per person) guard against anything that changed between the phases.
 """
 
+import io
 import pickle
 import re
 import tempfile
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -45,6 +48,7 @@ from gonghui.members.services import MAX_AGE, MIN_AGE, age_on, normalise_name
 from gonghui.orgs.models import Enterprise, Organisation
 from gonghui.rosters import bulk, excel
 from gonghui.rosters.excel import COLUMN_BY_KEY, COLUMNS, RosterFileError
+from gonghui.rosters.models import ImportJob
 
 BATCH = 5000
 PROGRESS_EVERY = 2000
@@ -687,3 +691,94 @@ def roster_template_write(*, out, union: Organisation | None = None) -> None:
         "card_number": "",
     }
     excel.write_template(out, enterprises=enterprises, example=example)
+
+
+# -- import jobs: the web's upload → check → confirm → import, in the background for big files -----
+
+INLINE_BYTES = 256 * 1024  # about 3,000 rows: checked and imported within the request
+PROBLEMS_SHOWN = 2000
+
+
+def import_job_create(*, union: Organisation, upload, by) -> ImportJob:
+    from gonghui.rosters import tasks
+
+    union = scoping.get_or_404(scoping.managed_unions(by).filter(dissolved_on__isnull=True), pk=union.pk)
+    job = ImportJob(union=union, created_by=by, original_name=Path(upload.name).name[:200])
+    job.file.save(f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:5]}", upload, save=False)
+    with transaction.atomic():
+        job.save()
+        audit_record(
+            actor=by, action="roster.upload", obj=union, detail={"job": job.pk, "file": job.original_name}
+        )
+    if upload.size <= INLINE_BYTES:
+        import_job_run(job=job)
+    else:
+        transaction.on_commit(lambda: tasks.roster_job.enqueue(job.pk))
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
+    from gonghui.rosters import tasks
+
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.QUEUED_IMPORT, rows_done=0, message=""
+    )
+    if not updated:
+        raise ValidationError(_("该导入已确认或仍在检查中"))
+    job.refresh_from_db()
+    if job.file.size <= INLINE_BYTES:
+        import_job_run(job=job)
+    else:
+        tasks.roster_job.enqueue(job.pk)
+    return job
+
+
+def import_job_run(*, job: ImportJob) -> ImportJob:
+    """Checks (a dry run) or imports the job's file, whichever its status asks for; records the outcome."""
+    importing = job.status == ImportJob.Status.QUEUED_IMPORT
+    running = ImportJob.Status.IMPORTING if importing else ImportJob.Status.CHECKING
+    ImportJob.objects.filter(pk=job.pk).update(status=running, rows_done=0)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    def on_write() -> None:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING)
+
+    try:
+        result = roster_import(
+            path=Path(job.file.path),
+            union=job.union,
+            by=job.created_by,
+            dry_run=not importing,
+            source=job.original_name,
+            progress=progress,
+            on_write=on_write,
+        )
+    except (RosterFileError, ImportAborted) as e:
+        job.status, job.message = ImportJob.Status.FAILED, str(e)[:500]
+    else:
+        job.status = ImportJob.Status.DONE if importing else ImportJob.Status.CHECKED
+        job.summary = result.summary()
+        job.rows_total = job.rows_done = result.rows
+        job.problems = [[p.row, p.column, p.reason, p.kind] for p in result.problems[:PROBLEMS_SHOWN]]
+        if result.problems:
+            buffer = io.BytesIO()
+            error_report_write(path=Path(job.file.path), problems=result.problems, out=buffer)
+            job.error_report.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(buffer.getvalue()), save=False)
+        else:
+            job.error_report = ""
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "message",
+            "summary",
+            "rows_total",
+            "rows_done",
+            "problems",
+            "error_report",
+            "finished_at",
+        ]
+    )
+    return job
