@@ -133,3 +133,8 @@ def test_a_big_file_runs_in_the_background(
     page = client.get(reverse("rosters:job", args=[job.pk]), headers={"HX-Request": "true"})
     assert 'hx-trigger="every 1s"' in page.text and "<progress" in page.text
     assert json.dumps(job.summary) == "{}"
+
+
+def test_the_import_page_speaks_english_on_request(client, admin_a, union_a):
+    page = signed_in(client, admin_a).get(reverse("rosters:import"), headers={"Accept-Language": "en"})
+    assert "Import a member roster" in page.text and "Upload and check" in page.text
