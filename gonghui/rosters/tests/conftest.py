@@ -105,3 +105,12 @@ def scratch(tmp_path):
     if pg_name:
         admin.execute(f'DROP DATABASE "{pg_name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English leaves English active in this thread; each test starts in Chinese."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
