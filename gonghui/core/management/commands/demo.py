@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import time
 
 from django.core.management import call_command
@@ -29,4 +31,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {description}")
         if not no_serve:
             self.stdout.write(f"服务地址：http://{addrport}/")
-            call_command("runserver", addrport, use_reloader=False)
+            # The background worker (roster imports) runs beside the web server and stops with it.
+            worker = subprocess.Popen([sys.executable, "-m", "gonghui", "db_worker"])  # noqa: S603
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)

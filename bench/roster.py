@@ -1,0 +1,273 @@
+"""Roster import benchmark, run on demand (not in the test suite):
+
+    .venv/bin/pip install -e ".[bench]"          # django-import-export, for the comparison
+    .venv/bin/python -m bench.roster --rows 100000 [--databases sqlite,postgres] [--no-import-export]
+
+Generates a realistic N-row roster (fixed seed, fictional people), then for each database — a fresh
+SQLite file, and a fresh PostgreSQL database on $BENCH_POSTGRES (default
+postgres://postgres@127.0.0.1:5432) — measures, each in its own process:
+
+  gonghui        `gonghui import-members`' service: full validation, encryption, pinyin, membership
+                 history and audit rows, one transaction
+  import-export  django-import-export 4.x, a plain ModelResource on Person in bulk mode, given the
+                 same derived fields (hash, ciphertext, birth date…) in before_import_row — people
+                 only, no memberships, no audit: less work than ours
+  raw            the limit: the same prepared people and memberships inserted raw (executemany on
+                 SQLite, COPY on PostgreSQL), preparation not timed
+  export         `gonghui export-members` of the imported members, full numbers (decrypting each)
+
+and prints rows per second and each process's peak memory.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "gonghui.settings",
+    "SECRET_KEY": "bench-secret-key-0123456789-0123456789-0123456789",
+    "GONGHUI_FIELD_KEY": "bench-field-key-0123456789",
+}
+ENTERPRISES = ["明月锂电有限公司", "赣西新能源有限公司", "秀江电池材料有限公司", "袁山储能科技有限公司"]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(contender: str, path: str, rows: int) -> dict:
+    """Runs in a fresh process with the database in DATABASE_URL; returns seconds and peak memory."""
+    import django
+
+    django.setup()
+    from gonghui.core.scoping import SystemActor
+    from gonghui.orgs.models import Organisation
+
+    union = Organisation.objects.get(code="BENCH")
+    actor = SystemActor("bench")
+    started = time.perf_counter()
+    if contender == "gonghui":
+        from gonghui.rosters.services import roster_import
+
+        result = roster_import(path=Path(path), union=union, by=actor)
+        assert result.created == rows, result.summary()
+    elif contender == "import-export":
+        _import_export(path)
+    elif contender == "raw":
+        started = _raw(path, union)
+    elif contender == "export":
+        from gonghui.rosters.services import roster_export
+
+        out = Path(path).with_suffix(".export.xlsx")
+        assert roster_export(user=actor, org=union, out=str(out)) == rows
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
+def _import_export(path: str) -> None:
+    import tablib
+    from import_export import resources
+    from python_calamine import CalamineWorkbook
+
+    from gonghui.core import crypto
+    from gonghui.core.pinyin import name_initials, name_pinyin
+    from gonghui.core.validators import (
+        birth_date_of,
+        gender_of,
+        mask_id,
+        validate_mobile,
+        validate_resident_id,
+    )
+    from gonghui.members.models import Person
+
+    class PersonResource(resources.ModelResource):
+        class Meta:
+            model = Person
+            fields = ("name", "id_hash", "id_encrypted", "id_masked", "birth_date", "gender", "mobile")
+            fields += ("name_initials", "name_pinyin", "ethnicity", "education", "occupation", "skill_level")
+            import_id_fields = ("id_hash",)
+            use_bulk = True
+            batch_size = 1000
+            skip_diff = True
+            skip_unchanged = False
+            use_transactions = True
+
+        def before_import_row(self, row, **kwargs):
+            number = validate_resident_id(row["公民身份号码"])
+            row.update(
+                name=row["姓名"],
+                id_hash=crypto.lookup_hash(number),
+                id_encrypted=crypto.encrypt(number),
+                id_masked=mask_id(number),
+                birth_date=birth_date_of(number),
+                gender=gender_of(number),
+                mobile=validate_mobile(row["手机号码"]),
+                name_initials=name_initials(row["姓名"]),
+                name_pinyin=name_pinyin(row["姓名"]),
+                ethnicity=row["民族"],
+                education=row["学历"],
+                occupation=row["工种"],
+                skill_level=row["技能等级"],
+            )
+
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    derived = list(PersonResource._meta.fields)
+    dataset = tablib.Dataset(
+        *[[str(c) for c in r] + [""] * len(derived) for r in rows[1:]], headers=rows[0] + derived
+    )
+    result = PersonResource().import_data(dataset, dry_run=False, raise_errors=True)
+    assert not result.has_errors()
+
+
+def _raw(path: str, union) -> float:
+    """Prepares the rows untimed (validated, encrypted), then times only the inserts."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from gonghui.members.models import Membership, Person
+    from gonghui.rosters import bulk, services
+
+    spool = services._Spool()
+    services._check(path=Path(path), union=union, progress=None, spool=spool)
+    batches = list(spool)
+    now = timezone.now()
+    started = time.perf_counter()
+    with transaction.atomic():
+        for batch in batches:
+            person_ids = bulk.allocate_ids(Person, len(batch))
+            membership_ids = bulk.allocate_ids(Membership, len(batch))
+            people, memberships = [], []
+            for (_kind, person, (enterprise_id, card, started_on)), pid, mid in zip(
+                batch, person_ids, membership_ids, strict=True
+            ):
+                people.append((pid, *person, now))
+                memberships.append(
+                    (mid, pid, union.pk, enterprise_id, card, started_on, "joined", None, "", "", now)
+                )
+            bulk.insert(Person, services.PERSON_FIELDS, people)
+            bulk.insert(Membership, services.MEMBERSHIP_FIELDS, memberships)
+    return started
+
+
+SEED = """
+import django; django.setup()
+from gonghui.orgs.models import Organisation
+from gonghui.orgs.tests.factories import EnterpriseFactory, OrganisationFactory
+city = OrganisationFactory(code="CITY", kind=Organisation.Kind.CITY_FEDERATION)
+zone = OrganisationFactory(code="ZONE", kind=Organisation.Kind.ZONE_FEDERATION, parent=city)
+union = OrganisationFactory(code="BENCH", name="基准测试工会", parent=zone)
+for name in {names!r}:
+    EnterpriseFactory(name=name, union=union, federation=zone)
+"""
+
+
+class Database:
+    def __init__(self, kind: str, workdir: Path):
+        self.kind = kind
+        self.workdir = workdir
+        self.pg_name = None
+
+    def fresh(self) -> dict:
+        """A new, migrated, seeded database; returns the environment pointing at it."""
+        self.drop()
+        env = {**os.environ, **ENV, "GONGHUI_VAR_DIR": str(self.workdir / "var")}
+        if self.kind == "sqlite":
+            db = self.workdir / "bench.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            env["DATABASE_URL"] = f"sqlite:///{db}"
+        else:
+            import psycopg
+
+            server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+            self.pg_name = f"gonghui_bench_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as c:
+                c.execute(f'CREATE DATABASE "{self.pg_name}"')
+            self.server = server
+            env["DATABASE_URL"] = f"{server}/{self.pg_name}"
+        subprocess.run([sys.executable, "-m", "gonghui", "migrate", "-v0"], env=env, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-c", SEED.format(names=ENTERPRISES)], env=env, check=True)  # noqa: S603
+        return env
+
+    def drop(self) -> None:
+        if self.pg_name:
+            import psycopg
+
+            with psycopg.connect(f"{self.server}/postgres", autocommit=True) as c:
+                c.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            self.pg_name = None
+
+
+def run(env: dict, contender: str, path: Path, rows: int) -> dict:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.roster", "--child", contender, str(path), "--rows", str(rows)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{contender} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--no-import-export", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("CONTENDER", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        os.environ.update({k: v for k, v in ENV.items() if k not in os.environ})
+        print(json.dumps(child(args.child[0], args.child[1], args.rows)))
+        return
+
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+    from gonghui.rosters.tests.files import roster_rows, write_xlsx
+
+    workdir = Path(tempfile.mkdtemp(prefix="gonghui-bench-"))
+    path = workdir / f"roster-{args.rows}.xlsx"
+    started = time.perf_counter()
+    write_xlsx(path, roster_rows(args.rows, ENTERPRISES, seed=2025))
+    print(
+        f"roster: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, generated in {time.perf_counter() - started:.0f} s"
+    )
+    contenders = ["gonghui", "export", "raw"] + ([] if args.no_import_export else ["import-export"])
+    print(f"{'database':<10} {'contender':<14} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}")
+    for kind in args.databases.split(","):
+        database = Database(kind, workdir)
+        try:
+            env = database.fresh()
+            results = {}
+            for contender in contenders:
+                if contender in ("raw", "import-export"):
+                    env = database.fresh()  # each starts from an empty roster
+                results[contender] = result = run(env, contender, path, args.rows)
+                rate = args.rows / result["seconds"]
+                print(
+                    f"{kind:<10} {contender:<14} {result['seconds']:>8.1f} {rate:>9,.0f} {result['peak_mb']:>8.0f}"
+                )
+            ours = results["gonghui"]["seconds"]
+            notes = [f"raw is {ours / results['raw']['seconds']:.1f}x faster than gonghui"]
+            if "import-export" in results:
+                notes.append(
+                    f"gonghui is {results['import-export']['seconds'] / ours:.1f}x django-import-export"
+                )
+            print(f"{kind:<10} {'; '.join(notes)}")
+        finally:
+            database.drop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""Who a roster command acts as: --as USERNAME, or the operator of the server (audited as the OS user)."""
+
+import getpass
+
+from django.core.management.base import CommandError
+
+from gonghui.accounts.models import User
+from gonghui.core import scoping
+
+
+def add_actor_argument(parser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="以该账号的身份和权限范围执行（默认：系统操作员，审计日志记录操作系统用户名）",
+    )
+
+
+def resolve_actor(as_user: str | None):
+    if not as_user:
+        return scoping.SystemActor(getpass.getuser())
+    try:
+        return User.objects.get(username=as_user, is_active=True)
+    except User.DoesNotExist:
+        raise CommandError(f"没有启用的账号 {as_user}", returncode=2) from None

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    """One roster file uploaded for one union: checked (a dry run), then, once confirmed, imported.
+
+    The work runs in the background for big files; the page polls status and rows_done.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED_CHECK = "queued_check", _("等待检查")
+        CHECKING = "checking", _("正在检查")
+        CHECKED = "checked", _("检查完成，待确认")
+        QUEUED_IMPORT = "queued_import", _("等待导入")
+        IMPORTING = "importing", _("正在导入")
+        WRITING = "writing", _("正在写入数据库")
+        DONE = "done", _("导入完成")
+        FAILED = "failed", _("失败")
+
+    RUNNING = (Status.QUEUED_CHECK, Status.CHECKING, Status.QUEUED_IMPORT, Status.IMPORTING, Status.WRITING)
+
+    union = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    file = models.FileField(_("名册文件"), upload_to="rosters/uploads/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED_CHECK)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    # {"rows", "created", "unchanged", "conflicts", "errors"} of the last check or of the import.
+    summary = models.JSONField(_("汇总"), default=dict, blank=True)
+    # The first problems, [[row, column, reason, kind], …], for the page; the report holds them all.
+    problems = models.JSONField(_("问题行"), default=list, blank=True)
+    error_report = models.FileField(_("问题行报告"), upload_to="rosters/reports/%Y/%m/", blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("名册导入")
+        verbose_name_plural = _("名册导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name} → {self.union}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0

@@ -1,0 +1,784 @@
+"""Roster import and export: the rules of PRODUCT.md's roster, at city scale, in one transaction.
+
+An import runs in two phases.
+
+1. Check (no transaction, no writes): every row is read, validated and classified — new member,
+   unchanged (already an active member of this union), conflict (active in another union) or
+   error — and each new person is prepared: ID number hashed and encrypted, pinyin computed. The
+   prepared rows go to a spool file, so memory stays flat for a million rows. A dry run stops here.
+2. Write (one transaction): the spool is inserted in batches (COPY on PostgreSQL), with the
+   membership history and the audit rows. Either every valid row lands or none does; a crash or a
+   kill leaves the database as it was. The database's own constraints (one person per ID number,
+   one active membership per person) guard against anything that changed between the phases.
+"""
+
+import io
+import pickle
+import re
+import tempfile
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import crypto, scoping
+from gonghui.core.audit import audit_record, current_ip
+from gonghui.core.models import AuditLog
+from gonghui.core.pinyin import name_pinyin
+from gonghui.core.validators import (
+    birth_date_of,
+    gender_of,
+    mask_id,
+    mask_mobile,
+    normalise_number,
+    validate_mobile,
+    validate_resident_id,
+)
+from gonghui.members.models import Membership, Person
+from gonghui.members.services import MAX_AGE, MIN_AGE, age_on, normalise_name
+from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.rosters import bulk, excel
+from gonghui.rosters.excel import COLUMN_BY_KEY, COLUMNS, RosterFileError
+from gonghui.rosters.models import ImportJob
+
+BATCH = 5000
+PROGRESS_EVERY = 2000
+NAME_MAX = Person._meta.get_field("name").max_length
+TEXT_LIMITS = {
+    key: (Person if key != "card_number" else Membership)._meta.get_field(key).max_length
+    for key in ("ethnicity", "education", "occupation", "skill_level", "card_number")
+}
+DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+NAME_PUNCTUATION = {"·", " "}
+
+EXAMPLE_ID_NUMBER = "360902199001011233"  # the template's example row (a made-up number)
+
+Progress = Callable[[int, int], None]
+
+
+class ImportAborted(Exception):
+    """The write phase was refused by the database; nothing was written. The message says why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str  # the header, e.g. 公民身份号码; "" for the whole row
+    reason: str
+    kind: str = "error"  # or "conflict"
+
+    def __str__(self):
+        where = _("第%(row)d行") % {"row": self.row}
+        return f"{where} {self.column}：{self.reason}" if self.column else f"{where}：{self.reason}"
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def conflicts(self) -> int:
+        return len({p.row for p in self.problems if p.kind == "conflict"})
+
+    @property
+    def errors(self) -> int:
+        return len({p.row for p in self.problems if p.kind == "error"})
+
+    def summary(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "conflicts": self.conflicts,
+            "errors": self.errors,
+        }
+
+
+# -- reading one row ------------------------------------------------------------------------------
+
+
+class _RowReader:
+    """Turns the cells of one row into clean values, collecting every problem of the row."""
+
+    def __init__(self, *, union: Organisation, positions: dict[str, int], today: date):
+        self.positions = positions
+        self.today = today
+        enterprises = list(Enterprise.objects.filter(union=union).only("id", "name", "credit_code"))
+        self.by_code = {e.credit_code: e.pk for e in enterprises}
+        self.by_name: dict[str, list[int]] = {}
+        for e in enterprises:
+            self.by_name.setdefault(_compact_name(e.name), []).append(e.pk)
+
+    def cell(self, cells: list, key: str):
+        position = self.positions.get(key)
+        if position is None or position >= len(cells):
+            return None
+        value = cells[position]
+        return None if value == "" else value
+
+    def read(self, number: int, cells: list) -> tuple[dict, list[Problem]]:
+        problems: list[Problem] = []
+
+        def problem(key: str, reason: str) -> None:
+            problems.append(Problem(number, COLUMN_BY_KEY[key].header, reason))
+
+        values: dict = {}
+        for key in ("name", "id_number", "mobile", "enterprise", "started_on"):
+            if self.cell(cells, key) is None:
+                problem(key, _("必填，不能为空"))
+        if problems:
+            return values, problems
+
+        name = normalise_name(unicodedata.normalize("NFC", str(self.cell(cells, "name"))))
+        bad = sorted(
+            {c for c in name if c not in NAME_PUNCTUATION and unicodedata.category(c)[0] not in "LM"}
+        )
+        if bad:
+            problem("name", _("含有不能用于姓名的字符：%(chars)s") % {"chars": " ".join(bad)})
+        elif len(name) > NAME_MAX:
+            problem("name", _("不能超过%(n)d个字") % {"n": NAME_MAX})
+        values["name"] = name
+
+        raw_id = self.cell(cells, "id_number")
+        if isinstance(raw_id, int | float):
+            problem(
+                "id_number",
+                _("单元格是数字格式，Excel只保留15位有效数字，末几位已丢失；请把该列设为文本后重新录入"),
+            )
+        else:
+            try:
+                values["id_number"] = validate_resident_id(raw_id)
+                if values["id_number"] == EXAMPLE_ID_NUMBER:
+                    problem("id_number", _("这是模板中的示例行，请删除后再导入"))
+            except ValidationError as e:
+                reason = e.messages[0]
+                if len(normalise_number(raw_id)) == 17:
+                    reason += _("（末位X可能丢失）")
+                problem("id_number", reason)
+
+        raw_mobile = self.cell(cells, "mobile")
+        if isinstance(raw_mobile, float) and raw_mobile.is_integer():
+            raw_mobile = int(raw_mobile)
+        try:
+            values["mobile"] = validate_mobile(raw_mobile)
+        except ValidationError as e:
+            problem("mobile", e.messages[0])
+
+        raw_enterprise = self.cell(cells, "enterprise")
+        enterprise_text = excel.cell_text(raw_enterprise).strip()
+        code = normalise_number(enterprise_text)
+        if code in self.by_code:
+            values["enterprise_id"] = self.by_code[code]
+        else:
+            matches = self.by_name.get(_compact_name(enterprise_text), [])
+            if len(matches) == 1:
+                values["enterprise_id"] = matches[0]
+            elif matches:
+                problem("enterprise", _("有多家企业同名，请填写统一社会信用代码"))
+            else:
+                problem(
+                    "enterprise",
+                    _("“%(name)s”不是本工会覆盖的企业（按全称或统一社会信用代码查找）")
+                    % {"name": enterprise_text},
+                )
+
+        started_on = _parse_date(self.cell(cells, "started_on"))
+        if started_on is None:
+            problem("started_on", _("应为Excel日期或 YYYY-MM-DD 格式的日期"))
+        elif started_on > self.today:
+            problem("started_on", _("不能晚于今天"))
+        else:
+            values["started_on"] = started_on
+            if "id_number" in values:
+                age = age_on(birth_date_of(values["id_number"]), started_on)
+                if not MIN_AGE <= age <= MAX_AGE:
+                    problem(
+                        "id_number",
+                        _("入会时年龄为%(age)d周岁，应在%(a)d至%(b)d周岁之间")
+                        % {"age": age, "a": MIN_AGE, "b": MAX_AGE},
+                    )
+
+        gender = excel.cell_text(self.cell(cells, "gender")).strip()
+        if gender:
+            if gender not in excel.GENDERS:
+                problem("gender", _("应为“男”或“女”"))
+            elif "id_number" in values and {"男": "M", "女": "F"}[gender] != gender_of(values["id_number"]):
+                problem("gender", _("与公民身份号码中的性别不一致"))
+
+        for key, limit in TEXT_LIMITS.items():
+            text = excel.cell_text(self.cell(cells, key)).strip()
+            if len(text) > limit:
+                problem(key, _("不能超过%(n)d个字符") % {"n": limit})
+            values[key] = text
+        return values, problems
+
+
+def _compact_name(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _parse_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None  # an Excel serial number in a General cell is ambiguous: ask for a date
+    match = DATE_RE.fullmatch(unicodedata.normalize("NFKC", value).strip())
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+# -- check: read, validate, classify, prepare -----------------------------------------------------
+
+
+@dataclass
+class _Known:
+    person_id: int
+    name: str
+    active_union: tuple[int, str] | None  # (id, name) of the union where they are active
+    last_ended: date | None
+
+
+def _lookup(hashes: list[str]) -> dict[str, _Known]:
+    """People already registered under these ID numbers, with their active union: two queries."""
+    people = {
+        h: (pk, name)
+        for pk, h, name in Person.objects.filter(id_hash__in=hashes).values_list("id", "id_hash", "name")
+    }
+    if not people:
+        return {}
+    ids = [pk for pk, _name in people.values()]
+    active = {
+        person_id: (union_id, union_name)
+        for person_id, union_id, union_name in Membership.objects.active()
+        .filter(person_id__in=ids)
+        .values_list("person_id", "union_id", "union__name")
+    }
+    ended = dict(
+        Membership.objects.filter(person_id__in=ids, ended_on__isnull=False)
+        .values("person_id")
+        .annotate(last=Max("ended_on"))
+        .values_list("person_id", "last")
+    )
+    return {h: _Known(pk, name, active.get(pk), ended.get(pk)) for h, (pk, name) in people.items()}
+
+
+class _Spool:
+    """Prepared rows, pickled in batches to a temporary file: flat memory for a million rows."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="gonghui-roster-")  # noqa: SIM115 (closed by close())
+        self.batches = 0
+
+    def add(self, batch: list) -> None:
+        if batch:
+            pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batches += 1
+
+    def __iter__(self) -> Iterator[list]:
+        self.file.seek(0)
+        for _i in range(self.batches):
+            yield pickle.load(self.file)  # noqa: S301 (our own temporary file)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _check(
+    *, path: Path, union: Organisation, progress: Progress | None, spool: _Spool | None
+) -> ImportResult:
+    sheet = excel.open_roster(path)
+    reader = _RowReader(union=union, positions=sheet.positions, today=timezone.localdate())
+    result = ImportResult()
+    seen: dict[str, int] = {}  # ID hash → the row that holds it first
+    pinyin_cache: dict[str, str] = {}
+    pending: list[tuple[int, dict, str]] = []
+    total = max(sheet.height - 1, 0)
+
+    def flush() -> None:
+        known = _lookup([h for _n, _v, h in pending])
+        prepared = []
+        for number, values, id_hash in pending:
+            person = known.get(id_hash)
+            if person is None:
+                if spool is not None:  # a dry run needs no encryption
+                    person_row = _prepare_person(values, id_hash, pinyin_cache)
+                    prepared.append(("new", person_row, _membership_values(values)))
+                result.created += 1
+            elif person.name != values["name"]:
+                result.problems.append(
+                    Problem(
+                        number,
+                        "姓名",
+                        _("该公民身份号码已登记的姓名为%(name)s，与填写的不一致") % {"name": person.name},
+                    )
+                )
+            elif person.active_union is not None and person.active_union[0] == union.pk:
+                result.unchanged += 1
+            elif person.active_union is not None:
+                result.problems.append(
+                    Problem(
+                        number,
+                        "公民身份号码",
+                        _("该人员已是%(union)s的在册会员，未导入；如需变更请办理会员关系接转")
+                        % {"union": person.active_union[1]},
+                        kind="conflict",
+                    )
+                )
+            elif person.last_ended and values["started_on"] < person.last_ended:
+                result.problems.append(
+                    Problem(
+                        number,
+                        "入会日期",
+                        _("不能早于该人员上一段会员关系的结束日期%(d)s")
+                        % {"d": person.last_ended.isoformat()},
+                    )
+                )
+            else:
+                profile = {
+                    k: values[k] for k in ("ethnicity", "education", "occupation", "skill_level") if values[k]
+                }
+                rejoin = (person.person_id, values["mobile"], profile, person.name)
+                prepared.append(("rejoin", rejoin, _membership_values(values)))
+                result.created += 1
+        if spool is not None:
+            spool.add(prepared)
+        pending.clear()
+
+    for number, cells in sheet.rows():
+        result.rows += 1
+        values, problems = reader.read(number, cells)
+        if not problems:
+            id_hash = crypto.lookup_hash(values["id_number"])
+            first = seen.setdefault(id_hash, number)
+            if first != number:
+                problems.append(
+                    Problem(
+                        number, "公民身份号码", _("与第%(row)d行重复（以第一次出现的为准）") % {"row": first}
+                    )
+                )
+        if problems:
+            result.problems.extend(problems)
+        else:
+            pending.append((number, values, id_hash))
+            if len(pending) >= BATCH:
+                flush()
+        if progress and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows, total)
+    flush()
+    if progress:
+        progress(result.rows, result.rows)
+    return result
+
+
+def _prepare_person(values: dict, id_hash: str, pinyin_cache: dict) -> tuple:
+    name, number = values["name"], values["id_number"]
+    reading = pinyin_cache.get(name)
+    if reading is None:
+        reading = pinyin_cache[name] = name_pinyin(name)
+    initials = "".join(part[0] for part in reading.split(" ") if part)
+    return (
+        name,
+        initials[:50],
+        reading[:200],
+        id_hash,
+        crypto.encrypt(number),
+        mask_id(number),
+        birth_date_of(number),
+        gender_of(number),
+        values["mobile"],
+        values["ethnicity"],
+        values["education"],
+        values["occupation"],
+        values["skill_level"],
+    )
+
+
+PERSON_FIELDS = [
+    "id",
+    "name",
+    "name_initials",
+    "name_pinyin",
+    "id_hash",
+    "id_encrypted",
+    "id_masked",
+    "birth_date",
+    "gender",
+    "mobile",
+    "ethnicity",
+    "education",
+    "occupation",
+    "skill_level",
+    "created_at",
+]
+MEMBERSHIP_FIELDS = [
+    "id",
+    "person",
+    "union",
+    "enterprise",
+    "card_number",
+    "started_on",
+    "start_reason",
+    "ended_on",
+    "end_reason",
+    "note",
+    "created_at",
+]
+AUDIT_FIELDS = [
+    "at",
+    "actor",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "ip",
+    "result",
+    "detail",
+]
+
+
+def _membership_values(values: dict) -> tuple:
+    return (values["enterprise_id"], values["card_number"], values["started_on"])
+
+
+# -- write -----------------------------------------------------------------------------------------
+
+
+def _actor(by) -> dict:
+    if isinstance(by, scoping.SystemActor):
+        return {"actor": None, "username": by.get_username()}
+    return {"actor": by}
+
+
+def _write(*, spool: _Spool, union: Organisation, by, source: str) -> None:
+    """Inserts the spool's rows in one transaction: people, memberships (their history), audit rows."""
+    now = timezone.now()
+    actor = _actor(by)
+    actor_id = actor["actor"].pk if actor["actor"] is not None else None
+    username = actor["actor"].get_username() if actor["actor"] is not None else actor["username"]
+    ip = current_ip.get()
+    note = (_("名册导入：%(file)s") % {"file": source})[:200]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # the default 2 MB page cache thrashes on the indexes
+            cursor.execute("PRAGMA cache_size = -262144")
+    for batch in spool:
+        new = [entry for entry in batch if entry[0] == "new"]
+        person_ids = bulk.allocate_ids(Person, len(new))
+        membership_ids = bulk.allocate_ids(Membership, len(batch))
+        people, memberships, audits = [], [], []
+        id_iter = iter(person_ids)
+        for (kind, person, (enterprise_id, card_number, started_on)), membership_id in zip(
+            batch, membership_ids, strict=True
+        ):
+            if kind == "new":
+                person_id = next(id_iter)
+                people.append((person_id, *person, now))
+                name = person[0]
+            else:
+                person_id, mobile, profile, name = person
+                Person.objects.filter(pk=person_id).update(mobile=mobile, **profile)
+            memberships.append(
+                (
+                    membership_id,
+                    person_id,
+                    union.pk,
+                    enterprise_id,
+                    card_number,
+                    started_on,
+                    "joined",
+                    None,
+                    "",
+                    note,
+                    now,
+                )
+            )
+            # One audit row per membership; it says whether the person's record was created with it.
+            audits.append(
+                (
+                    now,
+                    actor_id,
+                    username,
+                    "membership.join",
+                    "members.membership",
+                    str(membership_id),
+                    f"{name} @ {union.name}"[:200],
+                    ip,
+                    "ok",
+                    {
+                        "union": union.code,
+                        "started_on": started_on.isoformat(),
+                        "person": person_id,
+                        "person_created": kind == "new",
+                        "via": "roster_import",
+                    },
+                )
+            )
+        bulk.insert(Person, PERSON_FIELDS, people)
+        bulk.insert(Membership, MEMBERSHIP_FIELDS, memberships)
+        bulk.insert(AuditLog, AUDIT_FIELDS, audits)
+
+
+def roster_import(
+    *,
+    path: Path,
+    union: Organisation,
+    by,
+    dry_run: bool = False,
+    source: str = "",
+    progress: Progress | None = None,
+    on_write: Callable[[], None] | None = None,
+) -> ImportResult:
+    """Imports a roster file into a grassroots union the actor manages.
+
+    Raises RosterFileError when the file as a whole cannot be read, ImportAborted when the database
+    refused the write (nothing written), Http404 when the union is outside the actor's scope.
+    Row problems do not raise: they are in the result.
+    """
+    union = scoping.get_or_404(scoping.managed_unions(by), pk=union.pk)
+    if union.dissolved_on is not None:
+        raise RosterFileError(_("%(union)s已撤销，不能导入会员") % {"union": union})
+    source = source or Path(path).name
+    spool = None if dry_run else _Spool()
+    try:
+        result = _check(path=Path(path), union=union, progress=progress, spool=spool)
+        result.dry_run = dry_run
+        if on_write is not None and not dry_run:
+            on_write()
+        try:
+            with transaction.atomic():
+                if not dry_run:
+                    _write(spool=spool, union=union, by=by, source=source)
+                audit_record(
+                    **_actor(by),
+                    action="roster.import" if not dry_run else "roster.check",
+                    obj=union,
+                    detail={"file": source, **result.summary()},
+                )
+        except IntegrityError:
+            raise ImportAborted(
+                _("导入期间有人同时登记或修改了名册中的人员，本次未写入任何数据；请重新导入该文件")
+            ) from None
+    finally:
+        if spool is not None:
+            spool.close()
+    return result
+
+
+# -- reports and exports ---------------------------------------------------------------------------
+
+
+def error_report_write(*, path: Path, problems: list[Problem], out) -> int:
+    """The original rows that had a problem, in their order, each with a reason column."""
+    by_row: dict[int, list[Problem]] = {}
+    for p in problems:
+        by_row.setdefault(p.row, []).append(p)
+    sheet = excel.open_roster(path)
+
+    def rows():
+        for number, cells in sheet.rows():
+            if number in by_row:
+                cells = list(cells) + [""] * (len(sheet.headers) - len(cells))
+                reasons = "；".join(
+                    f"{p.column}：{p.reason}" if p.column else p.reason for p in by_row[number]
+                )
+                yield [
+                    number,
+                    *(excel.cell_text(c) if not isinstance(c, date) else c for c in cells),
+                    reasons,
+                ]
+
+    headers = [_("原行号"), *sheet.headers, _("问题")]
+    widths = [8, *(14 for _h in sheet.headers), 60]
+    return excel.write_rows(out, headers, rows(), widths=widths, text_columns=range(1, len(headers) - 1))
+
+
+EXPORT_HEADERS = [c.header for c in COLUMNS] + [excel.EXPORT_UNION_HEADER]
+
+
+def export_queryset(user, org: Organisation):
+    return (
+        scoping.visible_memberships(user)
+        .active()
+        .filter(Q(union__path__startswith=org.path))
+        .order_by("union__path", "person__name_pinyin", "person_id")
+        .values_list(
+            "person__name",
+            "person__id_encrypted",
+            "person__id_masked",
+            "person__mobile",
+            "enterprise__name",
+            "started_on",
+            "person__gender",
+            "person__ethnicity",
+            "person__education",
+            "person__occupation",
+            "person__skill_level",
+            "card_number",
+            "union__name",
+        )
+    )
+
+
+def roster_export(*, user, org: Organisation, out) -> int:
+    """Writes the active members under org that the user may see, in the template's columns plus the
+    union, streaming. ID numbers and phones in full only for a role that may reveal them. Audited."""
+    org = scoping.get_or_404(scoping.visible_organisations(user), pk=org.pk)
+    reveal = scoping.may_reveal_id_number(user)
+    decrypt = crypto.decrypt
+    genders = {"M": "男", "F": "女"}
+
+    def rows():
+        for row in export_queryset(user, org).iterator(chunk_size=5000):
+            name, encrypted, masked, mobile, enterprise, started_on, gender, *profile = row
+            yield (
+                name,
+                decrypt(encrypted) if reveal else masked,
+                mobile if reveal else mask_mobile(mobile),
+                enterprise or "",
+                started_on,
+                genders.get(gender, ""),
+                *profile,  # ethnicity, education, occupation, skill level, card number, union
+            )
+
+    widths = [c.width for c in COLUMNS] + [24]
+    text_columns = [i for i, c in enumerate(COLUMNS) if c.text]
+    count = excel.write_rows(out, EXPORT_HEADERS, rows(), widths=widths, text_columns=text_columns)
+    with transaction.atomic():
+        audit_record(
+            **_actor(user),
+            action="roster.export",
+            obj=org,
+            detail={"org": org.code, "rows": count, "masked": not reveal},
+        )
+    return count
+
+
+def roster_template_write(*, out, union: Organisation | None = None) -> None:
+    """The template; for a union, its enterprises are listed (and offered as a dropdown when few)."""
+    enterprises = (
+        list(Enterprise.objects.filter(union=union).values_list("name", "credit_code")) if union else []
+    )
+    example = {
+        "name": "张三",
+        "id_number": EXAMPLE_ID_NUMBER,
+        "mobile": "13800138000",
+        "enterprise": enterprises[0][0] if enterprises else "某某锂电有限公司",
+        "started_on": date(2024, 3, 1),
+        "gender": "男",
+        "ethnicity": "汉族",
+        "education": "大专",
+        "occupation": "电工",
+        "skill_level": "中级工",
+        "card_number": "",
+    }
+    excel.write_template(out, enterprises=enterprises, example=example)
+
+
+# -- import jobs: the web's upload → check → confirm → import, in the background for big files -----
+
+INLINE_BYTES = 256 * 1024  # about 3,000 rows: checked and imported within the request
+PROBLEMS_SHOWN = 2000
+
+
+def import_job_create(*, union: Organisation, upload, by) -> ImportJob:
+    from gonghui.rosters import tasks
+
+    union = scoping.get_or_404(scoping.managed_unions(by).filter(dissolved_on__isnull=True), pk=union.pk)
+    job = ImportJob(union=union, created_by=by, original_name=Path(upload.name).name[:200])
+    job.file.save(f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:5]}", upload, save=False)
+    with transaction.atomic():
+        job.save()
+        audit_record(
+            actor=by, action="roster.upload", obj=union, detail={"job": job.pk, "file": job.original_name}
+        )
+    if upload.size <= INLINE_BYTES:
+        import_job_run(job=job)
+    else:
+        transaction.on_commit(lambda: tasks.roster_job.enqueue(job.pk))
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
+    from gonghui.rosters import tasks
+
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.QUEUED_IMPORT, rows_done=0, message=""
+    )
+    if not updated:
+        raise ValidationError(_("该导入已确认或仍在检查中"))
+    job.refresh_from_db()
+    if job.file.size <= INLINE_BYTES:
+        import_job_run(job=job)
+    else:
+        tasks.roster_job.enqueue(job.pk)
+    return job
+
+
+def import_job_run(*, job: ImportJob) -> ImportJob:
+    """Checks (a dry run) or imports the job's file, whichever its status asks for; records the outcome."""
+    importing = job.status == ImportJob.Status.QUEUED_IMPORT
+    running = ImportJob.Status.IMPORTING if importing else ImportJob.Status.CHECKING
+    ImportJob.objects.filter(pk=job.pk).update(status=running, rows_done=0)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    def on_write() -> None:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING)
+
+    try:
+        result = roster_import(
+            path=Path(job.file.path),
+            union=job.union,
+            by=job.created_by,
+            dry_run=not importing,
+            source=job.original_name,
+            progress=progress,
+            on_write=on_write,
+        )
+    except (RosterFileError, ImportAborted) as e:
+        job.status, job.message = ImportJob.Status.FAILED, str(e)[:500]
+    else:
+        job.status = ImportJob.Status.DONE if importing else ImportJob.Status.CHECKED
+        job.summary = result.summary()
+        job.rows_total = job.rows_done = result.rows
+        job.problems = [[p.row, p.column, p.reason, p.kind] for p in result.problems[:PROBLEMS_SHOWN]]
+        if result.problems:
+            buffer = io.BytesIO()
+            error_report_write(path=Path(job.file.path), problems=result.problems, out=buffer)
+            job.error_report.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(buffer.getvalue()), save=False)
+        else:
+            job.error_report = ""
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "message",
+            "summary",
+            "rows_total",
+            "rows_done",
+            "problems",
+            "error_report",
+            "finished_at",
+        ]
+    )
+    return job

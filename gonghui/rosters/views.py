@@ -1,0 +1,89 @@
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.core import scoping
+from gonghui.core.forms import run_service
+from gonghui.rosters import selectors, services
+from gonghui.rosters.forms import UploadForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def import_start(request):
+    unions = scoping.managed_unions(request.user).filter(dissolved_on__isnull=True)
+    if not unions.exists():
+        raise Http404
+    initial = {}
+    if code := request.GET.get("union"):
+        initial["union"] = scoping.get_or_404(unions, code=code)
+    form = UploadForm(request.POST or None, request.FILES or None, unions=unions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        job = run_service(
+            form,
+            services.import_job_create,
+            union=form.cleaned_data["union"],
+            upload=form.cleaned_data["file"],
+            by=request.user,
+        )
+        if job is not None:
+            return redirect("rosters:job", pk=job.pk)
+    jobs = selectors.import_job_list(request.user)[:20]
+    return render(request, "rosters/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def job_detail(request, pk):
+    job = scoping.get_or_404(selectors.import_job_list(request.user), pk=pk)
+    template = "rosters/job_status.html" if request.htmx else "rosters/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def job_confirm(request, pk):
+    job = scoping.get_or_404(selectors.import_job_list(request.user), pk=pk)
+    try:
+        services.import_job_confirm(job=job, by=request.user)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    return redirect("rosters:job", pk=job.pk)
+
+
+@login_required
+def job_report(request, pk):
+    job = scoping.get_or_404(selectors.import_job_list(request.user), pk=pk)
+    if not job.error_report:
+        raise Http404
+    name = f"{Path(job.original_name).stem}-问题行.xlsx"
+    return FileResponse(job.error_report.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def template_download(request):
+    unions = scoping.managed_unions(request.user)
+    union = scoping.get_or_404(unions, code=request.GET["union"]) if request.GET.get("union") else None
+    if union is None and not unions.exists():
+        raise Http404
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    services.roster_template_write(out=out, union=union)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=_("会员名册模板.xlsx"), content_type=XLSX)
+
+
+@login_required
+def export(request):
+    org = scoping.get_or_404(scoping.visible_organisations(request.user), code=request.GET.get("org", ""))
+    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    services.roster_export(user=request.user, org=org, out=out.name)
+    stream = open(out.name, "rb")  # noqa: SIM115 (FileResponse closes it)
+    out.close()  # the name goes; the open stream keeps the data until the response is sent
+    return FileResponse(stream, as_attachment=True, filename=f"{org.code}-会员名册.xlsx", content_type=XLSX)
