@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.activities",
 ]
 
 MIDDLEWARE = [
