@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.activities",
+    "gonghui.reports",
 ]
 
 MIDDLEWARE = [
