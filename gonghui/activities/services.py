@@ -248,8 +248,8 @@ def welfare_add_all_members(*, distribution: WelfareDistribution, by) -> int:
 
 
 @transaction.atomic
-def welfare_remove_recipient(*, recipient: WelfareRecipient, by) -> None:
-    _draft(recipient.distribution, "person")
+def welfare_remove_recipient(*, recipient: WelfareRecipient, by) -> WelfareDistribution:
+    distribution = _draft(recipient.distribution, "person")
     audit_record(
         actor=by,
         action="welfare.remove_recipient",
@@ -257,6 +257,7 @@ def welfare_remove_recipient(*, recipient: WelfareRecipient, by) -> None:
         detail={"distribution": recipient.distribution_id, "person": recipient.person_id},
     )
     recipient.delete()
+    return distribution
 
 
 @transaction.atomic

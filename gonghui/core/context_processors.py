@@ -14,7 +14,11 @@ def navigation(request):
             (_("组织"), reverse("orgs:tree")),
             (_("企业"), reverse("orgs:enterprise_list")),
             (_("会员"), reverse("members:list")),
+            (_("活动"), reverse("activities:activity_list")),
+            (_("福利"), reverse("activities:welfare_list")),
         ]
+        if scoping.may_read_reports(user):
+            items.append((_("统计"), reverse("reports:kpis")))
     if user.person_id:
         items.append((_("我的会籍"), reverse("members:me")))
     if scoping.may_read_audit_log(user):

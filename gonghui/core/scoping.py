@@ -157,8 +157,12 @@ def may_sign_off_welfare(user, union: Organisation) -> bool:
     return managed_unions(user).filter(pk=union.pk).exists()
 
 
+def may_read_reports(user) -> bool:
+    return is_platform_admin(user) or is_federation_staff(user)
+
+
 def report_roots(user) -> QuerySet[Organisation]:
     """Organisations whose figures the user may read: federation staff their subtree, platform admins all."""
-    if is_platform_admin(user) or is_federation_staff(user):
+    if may_read_reports(user):
         return visible_organisations(user)
     return Organisation.objects.none()
