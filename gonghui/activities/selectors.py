@@ -10,6 +10,9 @@ from gonghui.members.selectors import ID_RE
 from gonghui.orgs.models import Organisation
 
 
+CENT = Decimal("0.01")  # SQLite's SUM loses the scale of a decimal column
+
+
 def activity_list(user, *, year: int | None = None, kind: str = "") -> QuerySet[Activity]:
     """One query: each activity with its organiser and its registered and attended counts."""
     qs = scoping.visible_activities(user).select_related("organiser")
@@ -43,7 +46,7 @@ def recipients_of(distribution: WelfareDistribution) -> QuerySet[WelfareRecipien
 
 def welfare_totals(distribution: WelfareDistribution) -> dict:
     row = distribution.recipients.aggregate(count=Count("pk"), total=Sum("amount"))
-    return {"count": row["count"], "total": row["total"] or Decimal("0.00")}
+    return {"count": row["count"], "total": (row["total"] or Decimal(0)).quantize(CENT)}
 
 
 def person_by_key(*, root: Organisation, key: str) -> Person | None:

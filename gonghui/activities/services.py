@@ -65,6 +65,11 @@ def activity_create(
     return activity
 
 
+def not_registrable_error(organiser: Organisation):
+    """Also the answer for an unknown number, so a lookup reveals nothing about other unions."""
+    return field_error("person", _("该人员不是%(org)s的在册会员，不能报名") % {"org": organiser})
+
+
 def _locked(activity: Activity) -> Activity:
     return Activity.objects.select_for_update().select_related("organiser").get(pk=activity.pk)
 
@@ -76,7 +81,7 @@ def activity_register(*, activity: Activity, person: Person, by) -> Registration
     if activity.status != Activity.Status.PLANNED:
         raise field_error("person", _("该活动已举办或已取消，不能再报名"))
     if membership_on(person=person, root=activity.organiser, on=timezone.localdate()) is None:
-        raise field_error("person", _("该人员不是%(org)s的在册会员，不能报名") % {"org": activity.organiser})
+        raise not_registrable_error(activity.organiser)
     if activity.registrations.filter(person=person).exists():
         raise field_error("person", _("%(name)s已报名本次活动") % {"name": person.name})
     if activity.capacity is not None and activity.registrations.count() >= activity.capacity:
@@ -174,6 +179,7 @@ def _draft(distribution: WelfareDistribution, field: str) -> WelfareDistribution
 
 
 def not_a_member_error(union: Organisation):
+    """Also the answer for an unknown number, so a lookup reveals nothing about other unions."""
     return field_error("person", _("该人员不是%(union)s的会员，不能领取本次福利") % {"union": union})
 
 

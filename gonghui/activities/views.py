@@ -88,9 +88,7 @@ def activity_register(request, pk):
     if form.is_valid():
         person = selectors.person_by_key(root=activity.organiser, key=form.cleaned_data["person"])
         if person is None:
-            form.add_error(
-                "person", _("%(org)s的在册会员中没有这个公民身份号码或会员证号") % {"org": activity.organiser}
-            )
+            form.add_error(None, services.not_registrable_error(activity.organiser))
         elif run_service(form, services.activity_register, activity=activity, person=person, by=request.user):
             messages.success(request, _("%(name)s已报名") % {"name": person.name})
             return redirect("activities:activity_detail", pk=activity.pk)

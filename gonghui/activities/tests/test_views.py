@@ -135,7 +135,9 @@ def test_registering_someone_unknown_or_from_another_union_says_so_on_the_field(
     for key in ("NOPE-1", member_b.person.reveal_id_number()):
         response = client.post(url, {"person": key})
         assert response.status_code == 200
-        assert "在册会员" in " ".join(response.context["register_form"].errors["person"])
+        assert response.context["register_form"].errors["person"] == [
+            "该人员不是甲公司工会的在册会员，不能报名"
+        ]
     assert not Registration.objects.exists()
 
 
