@@ -9,7 +9,6 @@ from gonghui.members.models import Membership, Person
 from gonghui.members.selectors import ID_RE
 from gonghui.orgs.models import Organisation
 
-
 CENT = Decimal("0.01")  # SQLite's SUM loses the scale of a decimal column
 
 
