@@ -281,7 +281,7 @@ def change(figure: dict) -> int | float | None:
 
 def _about(n: int) -> str:
     """1834 → "1800余", 96 → "96"."""
-    return f"{n // 100 * 100}余" if n >= 1000 else str(n)
+    return _("%(n)d余") % {"n": n // 100 * 100} if n >= 1000 else str(n)
 
 
 def report_sentences(root: Organisation, figures: Figures) -> list[str]:

@@ -267,3 +267,14 @@ def test_welfare_pages_cost_the_same_for_many_recipients(
         response = client.get(reverse("activities:welfare_list"))
     assert sorted(d.recipient_count for d in response.context["page"]) == [0, 25]
     assert {d.total for d in response.context["page"]} == {None, Decimal("198.00") * 25}
+
+
+def test_the_pages_and_the_refusals_in_english(client, admin_a, distribution, member_a):
+    services.welfare_add_recipient(distribution=distribution, person=member_a.person, by=admin_a)
+    login(client, admin_a)
+    body = client.get(reverse("activities:activity_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "New activity" in body and "登记活动" not in body
+    response = client.post(
+        reverse("activities:welfare_sign_off", args=[distribution.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "must be signed off by a second officer" in response.content.decode()

@@ -53,3 +53,10 @@ def test_default_is_last_year_of_ones_own_root(client, officer, zone):
     client.force_login(officer)
     response = client.get(reverse("reports:kpis"))
     assert response.context["root"] == zone
+
+
+def test_the_figures_in_english(client, officer, zone):
+    client.force_login(officer)
+    body = client.get(reverse("reports:kpis"), {"org": "ZONE", "year": 2024}, HTTP_ACCEPT_LANGUAGE="en")
+    text = body.content.decode()
+    assert "New members" in text and "The zone has 0 enterprise unions" in text
