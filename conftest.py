@@ -7,6 +7,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from gonghui.accounts.models import Role, User
 from gonghui.members.tests.factories import make_member
@@ -30,6 +32,13 @@ def pytest_collection_modifyitems(config, items):
     )
     for item in browser_tests:
         item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (a request in English leaves it active in the thread)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -6,6 +6,8 @@ from django.utils import timezone
 
 LAST_SEEN = "gonghui_last_seen"
 SIGNED_IN_AT = "gonghui_signed_in_at"
+# Activity is recorded at most once a minute, so a page view does not always write the session.
+SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 class SessionTimeoutMiddleware:
@@ -24,6 +26,6 @@ class SessionTimeoutMiddleware:
                 now - datetime.fromisoformat(signed_in_at) > settings.SESSION_ABSOLUTE_TIMEOUT
             ):
                 logout(request)
-            else:
+            elif not last_seen or now - datetime.fromisoformat(last_seen) > SEEN_RESOLUTION:
                 session[LAST_SEEN] = now.isoformat()
         return self.get_response(request)

@@ -49,6 +49,17 @@ class User(AbstractUser):
             ),
         ]
 
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == Role.PLATFORM_ADMIN)
+
+    def has_perm(self, perm, obj=None):
+        """A platform admin holds every permission of Django's admin; other roles hold none there."""
+        return self.is_platform_admin
+
+    def has_module_perms(self, app_label):
+        return self.is_platform_admin
+
 
 class LoginFailure(models.Model):
     """One failed sign-in, counted by account and address for the lockout."""

@@ -9,7 +9,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("首页"), reverse("core:home"))]
-    if scoping.visible_organisations(user).exists():
+    if scoping.is_officer(user):
         items += [
             (_("组织"), reverse("orgs:tree")),
             (_("企业"), reverse("orgs:enterprise_list")),

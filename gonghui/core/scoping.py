@@ -27,6 +27,11 @@ def is_union_admin(user) -> bool:
     return user.is_authenticated and user.role == Role.UNION_ADMIN and user.organisation_id is not None
 
 
+def is_officer(user) -> bool:
+    """Federation staff, union admins and platform admins: those who keep rosters."""
+    return is_platform_admin(user) or is_federation_staff(user) or is_union_admin(user)
+
+
 def visible_organisations(user) -> QuerySet[Organisation]:
     """Federation staff: their subtree. Union admins: their union. Others: none."""
     qs = Organisation.objects.all()

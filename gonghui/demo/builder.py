@@ -45,8 +45,9 @@ def _org(code, name, kind, parent, established_on) -> Organisation:
     return org
 
 
-def _person(faker: Faker, name: str | None = None) -> Person:
-    number = faker.resident_id(born=faker.birth_date())
+def _person(faker: Faker, joined: date, name: str | None = None) -> Person:
+    """A fictional person who was between 18 and 58 when they joined."""
+    number = faker.resident_id(born=faker.birth_date(joined.year - 58, joined.year - 19))
     name = name or faker.name()
     return Person(
         name=name,
@@ -133,28 +134,27 @@ def build_members(faker: Faker, unions: list[Organisation]) -> Person:
     people: list[Person] = []
     plans: list[list[tuple]] = []  # per person: (union, started_on, start_reason, ended_on, end_reason)
 
-    def add(person, *periods):
-        people.append(person)
+    def add(*periods, name=None):
+        people.append(_person(faker, periods[0][1], name))
         plans.append(list(periods))
 
-    add(_person(faker, "解春梅"), (unions[0], date(2016, 3, 1), "joined", None, ""))
+    add((unions[0], date(2016, 3, 1), "joined", None, ""), name="解春梅")
     worker = people[-1]
     for name in ("单晓东", "单雅琴", "解国庆", "区嘉怡", "曾立新"):
-        add(_person(faker, name), (unions[0], _join_date(faker, unions[0], None), "joined", None, ""))
+        add((unions[0], _join_date(faker, unions[0], None), "joined", None, ""), name=name)
     november = unions[-1]
     for _ in range(320):
-        add(_person(faker), (november, _join_date(faker, november, YEAR), "joined", None, ""))
+        add((november, _join_date(faker, november, YEAR), "joined", None, ""))
     for year, count in JOINED.items():
         new_unions = [u for u in by_year[year] if u is not november]
         for i in range(count - (320 if year == YEAR else 0)):
             pool = new_unions if i % 2 == 0 else (older if year == YEAR else settled)
             union = faker.random.choice(pool)
-            add(_person(faker), (union, _join_date(faker, union, year), "joined", None, ""))
+            add((union, _join_date(faker, union, year), "joined", None, ""))
     for _ in range(TRANSFERS_2024):
         a, b = faker.random.sample(settled, 2)
         moved = faker.date_between(date(YEAR, 2, 1), date(YEAR, 11, 30))
         add(
-            _person(faker),
             (a, _join_date(faker, a, None), "joined", moved, "transferred_out"),
             (b, moved, "transferred_in", None, ""),
         )
@@ -162,7 +162,6 @@ def build_members(faker: Faker, unions: list[Organisation]) -> Person:
         union = faker.random.choice(settled)
         started = _join_date(faker, union, None)
         add(
-            _person(faker),
             (union, started, "joined", faker.date_between(started, date(YEAR, 12, 31)), "left"),
         )
     remaining = MEMBERS_ACTIVE - sum(1 for plan in plans if plan[-1][3] is None)
@@ -170,7 +169,7 @@ def build_members(faker: Faker, unions: list[Organisation]) -> Person:
         w if u.established_on.year < 2023 else 0 for u, w in zip(unions, weights, strict=True)
     ]
     for union in faker.random.choices(unions, weights=established_weights, k=remaining):
-        add(_person(faker), (union, _join_date(faker, union, None), "joined", None, ""))
+        add((union, _join_date(faker, union, None), "joined", None, ""))
 
     Person.objects.bulk_create(people, batch_size=2000)
     ids = dict(Person.objects.values_list("id_hash", "pk"))

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from stdnum.cn import ric, uscc
 
+from gonghui.core.validators import region_possible
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
     "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解区"
@@ -85,6 +87,8 @@ class Faker:
         while True:
             born = born or self.birth_date()
             region = self.random.choice(REGIONS_FROM_2000 if born.year >= 2000 else REGIONS_BEFORE_2000)
+            if not region_possible(region, born.year):
+                continue
             sequence = self.random.randrange(10, 100) * 10 + self.random.randrange(10)
             if gender is not None and (sequence % 2 == 1) != (gender == "M"):
                 sequence = sequence - 1 if sequence % 10 else sequence + 1

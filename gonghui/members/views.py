@@ -12,14 +12,10 @@ from gonghui.members import selectors, services
 from gonghui.members.forms import JoinForm, LeaveForm, MemberFilterForm, TransferForm
 
 
-def _officer_or_404(user):
-    if not scoping.managed_unions(user).exists() and not scoping.is_federation_staff(user):
-        raise Http404
-
-
 @login_required
 def member_list(request):
-    _officer_or_404(request.user)
+    if not scoping.is_officer(request.user):
+        raise Http404
     form = MemberFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     memberships = selectors.membership_list(request.user, **{k: v for k, v in filters.items() if v})

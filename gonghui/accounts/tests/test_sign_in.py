@@ -1,0 +1,103 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from gonghui.accounts.middleware import LAST_SEEN, SIGNED_IN_AT
+from gonghui.accounts.models import LoginFailure
+from gonghui.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Test-password-2025"
+
+
+def sign_in(client, username, password, ip="10.0.0.1"):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_sign_in_and_out_are_audited(client, admin_a):
+    assert sign_in(client, "admin-a", PASSWORD).status_code == 302
+    client.post(reverse("accounts:logout"))
+    actions = list(AuditLog.objects.order_by("id").values_list("action", "actor_username", "ip"))
+    assert actions == [("auth.login", "admin-a", "10.0.0.1"), ("auth.logout", "admin-a", "127.0.0.1")]
+
+
+def test_a_failed_sign_in_is_audited(client, admin_a):
+    response = sign_in(client, "admin-a", "wrong")
+    assert "账号或密码错误" in response.content.decode()
+    entry = AuditLog.objects.get(action="auth.login_failed")
+    assert (entry.actor_username, entry.result, entry.ip) == ("admin-a", "failed", "10.0.0.1")
+
+
+def test_five_failures_lock_the_account_at_that_address_even_for_the_right_password(client, admin_a):
+    for _ in range(5):
+        sign_in(client, "admin-a", "wrong")
+    response = sign_in(client, "admin-a", PASSWORD)
+    assert response.status_code == 200 and "已被锁定" in response.content.decode()
+    # Another address is not locked out.
+    assert sign_in(client, "admin-a", PASSWORD, ip="10.0.0.2").status_code == 302
+
+
+def test_the_lock_lifts_after_the_cool_off(client, admin_a):
+    for _ in range(5):
+        sign_in(client, "admin-a", "wrong")
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=31))
+    assert sign_in(client, "admin-a", PASSWORD).status_code == 302
+    assert not LoginFailure.objects.exists()
+
+
+def test_failures_spread_over_more_than_15_minutes_do_not_lock(client, admin_a):
+    for minutes in (28, 24, 20, 16, 0):
+        sign_in(client, "admin-a", "wrong")
+        LoginFailure.objects.filter(at__gt=timezone.now() - timedelta(seconds=5)).update(
+            at=timezone.now() - timedelta(minutes=minutes)
+        )
+    assert sign_in(client, "admin-a", PASSWORD).status_code == 302
+
+
+def _age_session(client, **ages):
+    session = client.session
+    for key, minutes in ages.items():
+        session[key] = (timezone.now() - timedelta(minutes=minutes)).isoformat()
+    session.save()
+
+
+def test_an_idle_session_is_signed_out_after_30_minutes(client, admin_a):
+    sign_in(client, "admin-a", PASSWORD)
+    _age_session(client, **{LAST_SEEN: 29})
+    assert client.get(reverse("members:list")).status_code == 200
+    _age_session(client, **{LAST_SEEN: 31})
+    assert client.get(reverse("members:list")).status_code == 302
+
+
+def test_a_session_ends_after_12_hours_however_active(client, admin_a):
+    sign_in(client, "admin-a", PASSWORD)
+    _age_session(client, **{LAST_SEEN: 1, SIGNED_IN_AT: 12 * 60 + 1})
+    assert client.get(reverse("members:list")).status_code == 302
+
+
+@pytest.mark.parametrize("password", ["Short-1a", "password12", "alllowercaseletters", "ABCdefghijk"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_a_strong_password_is_accepted():
+    validate_password("Gonghui-demo-2025")
+
+
+def test_session_cookies_are_httponly_and_samesite(client, admin_a):
+    response = sign_in(client, "admin-a", PASSWORD)
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_argon2_is_the_production_hasher():
+    from gonghui import settings
+
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

@@ -1,0 +1,51 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from gonghui.core.audit import audit_record
+from gonghui.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_audit_log_refuses_changes_through_the_orm(admin_a):
+    entry = audit_record(actor=admin_a, action="test.action")
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditLog.objects.update(action="x")
+    with pytest.raises(PermissionError):
+        AuditLog.objects.all().delete()
+
+
+def test_the_database_refuses_to_change_an_audit_row(admin_a):
+    entry = audit_record(actor=admin_a, action="test.action")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditlog SET action = 'forged' WHERE id = %s", [entry.pk])
+    assert AuditLog.objects.get(pk=entry.pk).action == "test.action"
+
+
+def test_the_audit_page_filters_and_shows_only_the_subtree(client, officer, admin_a, admin_b, zone):
+    audit_record(actor=admin_a, action="membership.join")
+    audit_record(actor=admin_a, action="person.reveal_id")
+    audit_record(actor=None, username="someone", action="auth.login_failed")
+    client.force_login(officer)
+    page = client.get(reverse("core:audit_log"), {"action": "membership"}).context["page"]
+    assert [e.action for e in page] == ["membership.join"]
+    page = client.get(reverse("core:audit_log")).context["page"]
+    assert "auth.login_failed" not in [e.action for e in page]
+
+
+def test_every_response_carries_a_strict_content_security_policy(client):
+    response = client.get(reverse("accounts:login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_every_admin_page_a_platform_admin_opens_is_audited(client, platform_admin):
+    client.force_login(platform_admin)
+    assert client.get("/admin/orgs/organisation/").status_code == 200
+    entry = AuditLog.objects.get(action="admin.access")
+    assert (entry.actor, entry.detail["path"]) == (platform_admin, "/admin/orgs/organisation/")

@@ -1,0 +1,75 @@
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from gonghui.core.validators import validate_mobile, validate_resident_id
+from gonghui.demo.builder import DEMO_PASSWORD
+from gonghui.members.models import Membership, Person
+from gonghui.orgs.models import Enterprise, Organisation
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        out = StringIO()
+        call_command("demo", "--no-serve", stdout=out)
+        yield out.getvalue()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_demo_reproduces_the_features_figures(demo):
+    unions = Organisation.objects.grassroots()
+    assert unions.count() == 195
+    assert unions.filter(established_on__year=2024).count() == 16
+    assert Membership.objects.active().count() == 30_000
+    assert Membership.objects.filter(started_on__year=2024, start_reason="joined").count() == 1_800
+    assert Enterprise.objects.filter(union__isnull=True).count() == 60
+
+
+@pytest.mark.django_db
+def test_the_demo_sign_ins_work_and_are_printed(demo, rf):
+    for username in ("zone-admin", "union-admin", "union-admin-2", "worker", "platform-admin"):
+        assert username in demo
+        assert authenticate(rf.get("/"), username=username, password=DEMO_PASSWORD) is not None
+    assert DEMO_PASSWORD in demo
+
+
+@pytest.mark.django_db
+def test_demo_people_are_valid_and_their_numbers_decrypt(demo):
+    for person in Person.objects.order_by("?")[:300]:
+        number = person.reveal_id_number()
+        assert validate_resident_id(number) == number
+        assert person.id_masked == f"{number[:6]}********{number[-4:]}"
+        assert validate_mobile(person.mobile) == person.mobile
+    assert Person.objects.filter(memberships__union__code="U0001", name__startswith="单").exists()
+
+
+@pytest.mark.django_db
+def test_loading_twice_leaves_the_data_alone(demo):
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "未重复载入" in out.getvalue()
+    assert Organisation.objects.grassroots().count() == 195
+
+
+def test_the_gonghui_command_accepts_hyphenated_names():
+    result = subprocess.run(
+        [sys.executable, "-m", "gonghui", "remove-stale-contenttypes", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--include-stale-apps" in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_members_were_adults_when_they_joined(demo):
+    from gonghui.members.services import age_on
+
+    for membership in Membership.objects.select_related("person").order_by("?")[:500]:
+        assert 18 <= age_on(membership.person.birth_date, membership.started_on) <= 60
