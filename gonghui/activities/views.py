@@ -31,8 +31,7 @@ def _filters(form) -> dict:
 
 @login_required
 def activity_list(request):
-    organisers = scoping.activity_organisers(request.user)
-    if not organisers.exists():
+    if not scoping.is_officer(request.user):
         raise Http404
     form = ActivityFilterForm(request.GET or None)
     page = Paginator(selectors.activity_list(request.user, **_filters(form)), 50).get_page(
@@ -133,7 +132,8 @@ def _welfare_unions_or_404(user):
 
 @login_required
 def welfare_list(request):
-    _welfare_unions_or_404(request.user)
+    if not scoping.is_officer(request.user):
+        raise Http404
     form = YearFilterForm(request.GET or None)
     page = Paginator(selectors.welfare_list(request.user, **_filters(form)), 50).get_page(
         request.GET.get("page")

@@ -278,3 +278,20 @@ def test_the_pages_and_the_refusals_in_english(client, admin_a, distribution, me
         reverse("activities:welfare_sign_off", args=[distribution.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "must be signed off by a second officer" in response.content.decode()
+
+
+def test_the_navigation_names_activities_and_welfare(client, officer, admin_a, worker):
+    client.force_login(admin_a)
+    nav = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").context["nav_items"]
+    assert ("Activities", reverse("activities:activity_list")) in nav and (
+        "Welfare",
+        reverse("activities:welfare_list"),
+    ) in nav
+    assert reverse("reports:kpis") not in dict(nav).values()
+    client.force_login(officer)
+    assert reverse("reports:kpis") in dict(client.get(reverse("core:home")).context["nav_items"]).values()
+    client.force_login(worker)
+    assert (
+        reverse("activities:activity_list")
+        not in dict(client.get(reverse("core:home")).context["nav_items"]).values()
+    )
