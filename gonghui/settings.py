@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.activities",
     "gonghui.reports",
+    "gonghui.coverage",
 ]
 
 MIDDLEWARE = [

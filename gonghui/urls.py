@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("activities/", include("gonghui.activities.urls")),
     path("reports/", include("gonghui.reports.urls")),
+    path("coverage/", include("gonghui.coverage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ def navigation(request):
         ]
         if scoping.may_read_reports(user):
             items.append((_("统计"), reverse("reports:kpis")))
+    if scoping.is_federation_staff(user):
+        items.append((_("建会入会"), reverse("coverage:campaign_list")))
     if user.person_id:
         items.append((_("我的会籍"), reverse("members:me")))
     if scoping.may_read_audit_log(user):

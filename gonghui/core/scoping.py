@@ -9,8 +9,9 @@ from django.http import Http404
 from gonghui.accounts.models import Role, User
 from gonghui.activities.models import Activity, WelfareDistribution
 from gonghui.core.models import AuditLog
+from gonghui.coverage.models import Campaign, Founding, GuidanceVisit, Target
 from gonghui.members.models import Membership, Person
-from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.orgs.models import Enterprise, Officer, Organisation
 
 
 def is_platform_admin(user) -> bool:
@@ -171,3 +172,54 @@ def report_roots(user) -> QuerySet[Organisation]:
     if may_read_reports(user):
         return visible_organisations(user)
     return Organisation.objects.none()
+
+
+# Union coverage: campaigns, foundings, guidance visits, officers.
+
+
+def visible_campaigns(user) -> QuerySet[Campaign]:
+    """Campaigns of a federation in the user's subtree; union admins and workers see none."""
+    qs = Campaign.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user):
+        return qs.filter(federation__path__startswith=user.organisation.path)
+    return qs.none()
+
+
+def visible_foundings(user) -> QuerySet[Founding]:
+    """Federation staff: foundings of enterprises in their subtree. A union admin: the founding of their union."""
+    qs = Founding.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user):
+        return qs.filter(enterprise__in=visible_enterprises(user))
+    if is_union_admin(user):
+        return qs.filter(union_id=user.organisation_id)
+    return qs.none()
+
+
+def may_run_foundings(user) -> bool:
+    """Who records founding steps: federation staff (for an enterprise without a union there is no union
+    account yet; the officer guiding it records the preparatory group's steps). See coverage.services."""
+    return is_federation_staff(user)
+
+
+def visible_visits(user) -> QuerySet[GuidanceVisit]:
+    return GuidanceVisit.objects.filter(enterprise__in=visible_enterprises(user))
+
+
+def visible_officers(user) -> QuerySet[Officer]:
+    return Officer.objects.filter(union__in=visible_organisations(user))
+
+
+def visible_targets(user) -> QuerySet[Target]:
+    return Target.objects.filter(campaign__in=visible_campaigns(user))
+
+
+def federation_staff_of(organisation: Organisation) -> QuerySet[User]:
+    """Active federation staff of an organisation's subtree: who may be put in charge of a target or
+    named on a guidance visit."""
+    return User.objects.filter(
+        is_active=True, role=Role.FEDERATION_STAFF, organisation__path__startswith=organisation.path
+    )

@@ -59,8 +59,9 @@ ENTERPRISE_PREFIXES = (
     "同心",
 )
 INDUSTRIES = ("锂电新能源", "电子信息", "装备制造", "生物医药", "新材料", "现代服务")
-# Region codes by the birth years they can stand for (the district list changed in 2000).
-REGIONS_BEFORE_2000 = ("362201", "362202", "362222", "362226", "360100")
+# Region codes by the birth years they can stand for (the district list changed in 2000; every code
+# here existed until then, so the validator accepts it for any birth year up to 2000).
+REGIONS_BEFORE_2000 = ("362201", "362202", "362226", "360100")  # not 362222: abolished in 1993
 REGIONS_FROM_2000 = ("360902", "360921", "360922", "360923", "360981", "360983")
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 EDUCATION = ("初中", "高中", "中专", "大专", "本科", "硕士")

@@ -8,6 +8,9 @@ from gonghui.orgs.models import Enterprise, Organisation
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # what <input type=date> shows, in any language
+        super().__init__(attrs, format=format)
+
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("姓名、拼音首字母、手机号或公民身份号码"), required=False)

@@ -1,5 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from gonghui.members.forms import DateInput
+from gonghui.orgs.models import Officer
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -23,3 +27,14 @@ class EnterpriseFilterForm(forms.Form):
             ("no", _("未建会")),
         ],
     )
+
+
+class OfficerForm(forms.Form):
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=30, help_text=_("须为本工会在册会员"))
+    role = forms.ChoiceField(label=_("职务"), choices=Officer.Role.choices)
+    term_start = forms.DateField(label=_("任期开始"), widget=DateInput)
+    term_end = forms.DateField(label=_("任期届满"), widget=DateInput)
+
+
+class StandDownForm(forms.Form):
+    on = forms.DateField(label=_("卸任日期"), widget=DateInput, initial=timezone.localdate)

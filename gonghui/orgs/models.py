@@ -129,3 +129,83 @@ class Enterprise(models.Model):
         if self.is_new_employment_form:
             labels.append(_("新就业形态企业"))
         return labels
+
+
+class OfficerQuerySet(models.QuerySet):
+    def current(self):
+        """Officers still in office (not stood down). A term that has run out stays current until 换届."""
+        return self.filter(ended_on__isnull=True)
+
+
+class Officer(models.Model):
+    """A member holding an office of a grassroots union for a term (主席, 委员, 经审会, 女职工委员会…).
+
+    The union's term (届) is the chair's; when it has run out without a new election (换届) the union
+    page says so. Officers are appointed by orgs.services.officer_appoint, which checks that the person
+    is a member of the union and that the term ends after it starts.
+    """
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("主席")
+        VICE_CHAIR = "vice_chair", _("副主席")
+        COMMITTEE = "committee", _("委员")
+        AUDIT_CHAIR = "audit_chair", _("经费审查委员会主任")
+        AUDIT_MEMBER = "audit_member", _("经费审查委员会委员")
+        WOMEN_CHAIR = "women_chair", _("女职工委员会主任")
+        WOMEN_MEMBER = "women_member", _("女职工委员会委员")
+
+    COMMITTEE_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE)
+    AUDIT_ROLES = (Role.AUDIT_CHAIR, Role.AUDIT_MEMBER)
+    WOMEN_ROLES = (Role.WOMEN_CHAIR, Role.WOMEN_MEMBER)
+    # Offices held by one person only at a time within a union.
+    SINGLE_ROLES = (Role.CHAIR, Role.AUDIT_CHAIR, Role.WOMEN_CHAIR)
+
+    union = models.ForeignKey(
+        Organisation, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="officers"
+    )
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="offices"
+    )
+    role = models.CharField(_("职务"), max_length=20, choices=Role.choices)
+    term_start = models.DateField(_("任期开始"))
+    term_end = models.DateField(_("任期届满"))
+    ended_on = models.DateField(_("卸任日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OfficerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工会干部")
+        verbose_name_plural = _("工会干部")
+        ordering = ["union_id", "term_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="officer_term_ends_after_start", condition=models.Q(term_end__gt=models.F("term_start"))
+            ),
+            models.CheckConstraint(
+                name="officer_ended_after_start",
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("term_start")),
+            ),
+            models.UniqueConstraint(
+                fields=["union", "role"],
+                condition=models.Q(ended_on__isnull=True, role__in=["chair", "audit_chair", "women_chair"]),
+                name="officer_one_current_head",
+            ),
+            models.UniqueConstraint(
+                fields=["union", "person", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="officer_one_current_role_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "ended_on"], name="officer_union_current_idx")]
+
+    def __str__(self):
+        return f"{self.union} {self.get_role_display()} {self.person}"
+
+    @property
+    def body(self) -> str:
+        if self.role in self.AUDIT_ROLES:
+            return "audit"
+        if self.role in self.WOMEN_ROLES:
+            return "women"
+        return "committee"

@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from gonghui.core import scoping
-from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.orgs.models import Enterprise, Officer, Organisation
 
 
 def organisation_tree(user) -> list[dict]:
@@ -36,9 +39,30 @@ def enterprise_list(user, *, category: str = "", has_union: str = "", q: str = "
     return qs.order_by("name", "pk")
 
 
+def union_term(officers: list[Officer], today: date | None = None) -> dict:
+    """The union's current term (届): the chair's, or the latest among the committee when there is no chair.
+
+    overdue: the term has run out and no new committee has been elected (换届逾期).
+    """
+    today = today or timezone.localdate()
+    committee = [o for o in officers if o.role in Officer.COMMITTEE_ROLES]
+    chair = next((o for o in committee if o.role == Officer.Role.CHAIR), None)
+    ends = chair.term_end if chair else max((o.term_end for o in committee), default=None)
+    return {"term_end": ends, "term_overdue": ends is not None and ends < today}
+
+
 def union_summary(union: Organisation) -> dict:
+    """The union page: members, enterprises, sign-ins, and the officers in office by body (3 queries)."""
+    order = {role: i for i, role in enumerate(Officer.Role.values)}
+    officers = sorted(
+        union.officers.current().select_related("person"), key=lambda o: (order[o.role], o.person.name_pinyin)
+    )
     return {
         "active_members": union.memberships.active().count(),
         "enterprises": list(union.enterprises.order_by("name")),
         "officers": list(union.users.filter(is_active=True).order_by("username")),
+        "committee": [o for o in officers if o.body == "committee"],
+        "audit_committee": [o for o in officers if o.body == "audit"],
+        "women_committee": [o for o in officers if o.body == "women"],
+        **union_term(officers),
     }

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
-from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.members.models import Membership, Person
+from gonghui.orgs.models import Enterprise, Officer, Organisation
 
 ALLOWED_CHILDREN = {
     None: {Organisation.Kind.CITY_FEDERATION, Organisation.Kind.ZONE_FEDERATION},
@@ -98,3 +99,82 @@ def enterprise_update(*, enterprise: Enterprise, by=None, **fields) -> Enterpris
     enterprise.save(update_fields=list(changed))
     audit_record(actor=by, action="enterprise.update", obj=enterprise, detail={"changed": changed})
     return enterprise
+
+
+def _check_term(term_start: date, term_end: date) -> None:
+    if term_end <= term_start:
+        raise field_error(
+            "term_end",
+            _("任期届满日期（%(end)s）应晚于任期开始日期（%(start)s）")
+            % {"end": term_end, "start": term_start},
+            code="term_order",
+        )
+
+
+@transaction.atomic
+def officer_appoint(
+    *, union: Organisation, person: Person, role: str, term_start: date, term_end: date, by
+) -> Officer:
+    """Appoints a member of the union to an office for a term; one transaction with its audit row.
+
+    Refused: a union that is not grassroots or is dissolved, a term that ends before it starts, a
+    person who is not an active member of this union, a man on the women workers' committee, a second
+    chair (of the union, the audit or the women's committee) while one is in office, the union chair
+    on the audit committee (经审会 examines the chair's spending), the same office twice.
+    """
+    if not union.is_grassroots:
+        raise field_error("union", _("只有基层工会设工会委员会"))
+    if union.dissolved_on is not None:
+        raise field_error("union", _("%(union)s已撤销") % {"union": union})
+    _check_term(term_start, term_end)
+    role_label = Officer.Role(role).label
+    if not Membership.objects.active().filter(person=person, union=union).exists():
+        raise field_error(
+            "person",
+            _("%(name)s不是%(union)s的在册会员，不能担任%(role)s")
+            % {"name": person.name, "union": union, "role": role_label},
+            code="not_member",
+        )
+    if role in Officer.WOMEN_ROLES and person.gender != Person.Gender.FEMALE:
+        raise field_error("person", _("女职工委员会由女会员组成"), code="women_only")
+    current = Officer.objects.current().filter(union=union).select_related("person")
+    if role in Officer.SINGLE_ROLES and (holder := current.filter(role=role).first()) is not None:
+        raise field_error(
+            "role",
+            _("%(union)s现任%(role)s为%(name)s，须先卸任")
+            % {"union": union, "role": role_label, "name": holder.person.name},
+            code="office_taken",
+        )
+    if current.filter(person=person, role=role).exists():
+        raise field_error("role", _("%(name)s已担任%(role)s") % {"name": person.name, "role": role_label})
+    chair_and_audit = {Officer.Role.CHAIR, *Officer.AUDIT_ROLES}
+    if role in chair_and_audit:
+        others = chair_and_audit - (
+            {Officer.Role.CHAIR} if role == Officer.Role.CHAIR else set(Officer.AUDIT_ROLES)
+        )
+        if current.filter(person=person, role__in=others).exists():
+            raise field_error("role", _("工会主席不得兼任经费审查委员会成员"), code="chair_audit")
+    officer = Officer(union=union, person=person, role=role, term_start=term_start, term_end=term_end)
+    officer.full_clean(validate_constraints=False)
+    officer.save()
+    audit_record(
+        actor=by,
+        action="officer.appoint",
+        obj=officer,
+        detail={"union": union.code, "role": role, "term": [term_start.isoformat(), term_end.isoformat()]},
+    )
+    return officer
+
+
+@transaction.atomic
+def officer_stand_down(*, officer: Officer, on: date, by) -> Officer:
+    """Ends an office (resignation, 换届): the row stays as history."""
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    if officer.ended_on is not None:
+        raise field_error("on", _("该职务已于%(d)s卸任") % {"d": officer.ended_on})
+    if on < officer.term_start:
+        raise field_error("on", _("卸任日期不能早于任期开始日期%(d)s") % {"d": officer.term_start})
+    officer.ended_on = on
+    officer.save(update_fields=["ended_on"])
+    audit_record(actor=by, action="officer.stand_down", obj=officer, detail={"on": on.isoformat()})
+    return officer

@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from gonghui.core import scoping
-from gonghui.orgs import selectors
-from gonghui.orgs.forms import EnterpriseFilterForm
+from gonghui.core.forms import run_service
+from gonghui.members.services import person_find
+from gonghui.orgs import selectors, services
+from gonghui.orgs.forms import EnterpriseFilterForm, OfficerForm, StandDownForm
 
 
 @login_required
@@ -15,7 +20,65 @@ def tree(request):
 @login_required
 def organisation_detail(request, code):
     org = scoping.get_or_404(scoping.visible_organisations(request.user).select_related("parent"), code=code)
-    return render(request, "orgs/organisation_detail.html", {"org": org, **selectors.union_summary(org)})
+    may_manage = org.is_grassroots and scoping.managed_unions(request.user).filter(pk=org.pk).exists()
+    return render(
+        request,
+        "orgs/organisation_detail.html",
+        {"org": org, **selectors.union_summary(org), "may_manage_officers": may_manage},
+    )
+
+
+def _appoint(*, union, id_number, by, **fields):
+    """The form names the person by ID number; only a member of this union can be found and appointed."""
+    try:
+        person = person_find(id_number=id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from None
+    if person is None:
+        raise ValidationError({"id_number": [_("未找到该公民身份号码的人员，须先登记入会")]})
+    return services.officer_appoint(union=union, person=person, by=by, **fields)
+
+
+@login_required
+def officer_appoint(request, code):
+    union = scoping.get_or_404(
+        scoping.managed_unions(request.user).filter(dissolved_on__isnull=True), code=code
+    )
+    form = OfficerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        officer = run_service(form, _appoint, union=union, by=request.user, **form.cleaned_data)
+        if officer is not None:
+            messages.success(
+                request,
+                _("已任命%(name)s为%(role)s")
+                % {"name": officer.person.name, "role": officer.get_role_display()},
+            )
+            return redirect("orgs:organisation_detail", code=union.code)
+    title = _("任命工会干部：%(union)s") % {"union": union}
+    return render(request, "orgs/officer_form.html", {"form": form, "union": union, "title": title})
+
+
+@login_required
+def officer_stand_down(request, pk):
+    officer = scoping.get_or_404(
+        scoping.visible_officers(request.user)
+        .current()
+        .filter(union__in=scoping.managed_unions(request.user))
+        .select_related("union", "person"),
+        pk=pk,
+    )
+    form = StandDownForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            form, services.officer_stand_down, officer=officer, by=request.user, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("%(name)s已卸任") % {"name": officer.person.name})
+        return redirect("orgs:organisation_detail", code=officer.union.code)
+    title = _("卸任：%(role)s %(name)s") % {"role": officer.get_role_display(), "name": officer.person.name}
+    return render(request, "orgs/officer_form.html", {"form": form, "union": officer.union, "title": title})
 
 
 @login_required
