@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.activities",
+    "gonghui.reports",
     "gonghui.coverage",
     "gonghui.rosters",
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("activities/", include("gonghui.activities.urls")),
+    path("reports/", include("gonghui.reports.urls")),
     path("coverage/", include("gonghui.coverage.urls")),
     path("rosters/", include("gonghui.rosters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,7 +14,11 @@ def navigation(request):
             (_("组织"), reverse("orgs:tree")),
             (_("企业"), reverse("orgs:enterprise_list")),
             (_("会员"), reverse("members:list")),
+            (_("活动"), reverse("activities:activity_list")),
+            (_("福利"), reverse("activities:welfare_list")),
         ]
+        if scoping.may_read_reports(user):
+            items.append((_("统计"), reverse("reports:kpis")))
     if scoping.is_federation_staff(user):
         items.append((_("建会入会"), reverse("coverage:campaign_list")))
     if user.person_id:

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from gonghui.accounts.models import Role, User
+from gonghui.activities.models import Activity, WelfareDistribution
 from gonghui.core.models import AuditLog
 from gonghui.coverage.models import Campaign, Founding, GuidanceVisit, Target
 from gonghui.members.models import Membership, Person
@@ -123,6 +124,52 @@ def transfer_targets(user) -> QuerySet[Organisation]:
         qs = Organisation.objects.subtree(parent) if parent else Organisation.objects.none()
         return qs.grassroots().filter(dissolved_on__isnull=True).exclude(pk=user.organisation_id)
     return managed_unions(user).filter(dissolved_on__isnull=True)
+
+
+# --- union activities, welfare distributions and reports (gonghui.activities, gonghui.reports) ---
+
+
+def visible_activities(user) -> QuerySet[Activity]:
+    """Activities organised in the user's scope: federation staff their subtree, a union admin their union."""
+    qs = Activity.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user):
+        return qs.filter(organiser__path__startswith=user.organisation.path)
+    if is_union_admin(user):
+        return qs.filter(organiser_id=user.organisation_id)
+    return qs.none()
+
+
+def activity_organisers(user) -> QuerySet[Organisation]:
+    """Organisations the user may organise an activity for: those they see, not dissolved."""
+    return visible_organisations(user).filter(dissolved_on__isnull=True)
+
+
+def visible_welfare_distributions(user) -> QuerySet[WelfareDistribution]:
+    """Welfare distributions of the grassroots unions the user manages."""
+    qs = WelfareDistribution.objects.all()
+    if is_platform_admin(user):
+        return qs
+    if is_federation_staff(user) or is_union_admin(user):
+        return qs.filter(union__in=managed_unions(user))
+    return qs.none()
+
+
+def may_sign_off_welfare(user, union: Organisation) -> bool:
+    """An officer of the union (its admin) or of a federation above it; never a worker."""
+    return managed_unions(user).filter(pk=union.pk).exists()
+
+
+def may_read_reports(user) -> bool:
+    return is_platform_admin(user) or is_federation_staff(user)
+
+
+def report_roots(user) -> QuerySet[Organisation]:
+    """Organisations whose figures the user may read: federation staff their subtree, platform admins all."""
+    if may_read_reports(user):
+        return visible_organisations(user)
+    return Organisation.objects.none()
 
 
 # Union coverage: campaigns, foundings, guidance visits, officers.

@@ -14,6 +14,7 @@ from gonghui.core import crypto
 from gonghui.core.audit import audit_record
 from gonghui.core.pinyin import name_initials, name_pinyin
 from gonghui.core.validators import birth_date_of, gender_of, mask_id
+from gonghui.demo.activities import build_activities
 from gonghui.demo.coverage import build_coverage
 from gonghui.demo.fake import EDUCATION, INDUSTRIES, OCCUPATIONS, SKILL_LEVELS, Faker
 from gonghui.members.models import Membership, Person
@@ -219,6 +220,7 @@ def load_demo(seed: int = 2024) -> list[tuple[str, str]]:
     zone, unions = build_organisations(faker)
     worker = build_members(faker, unions)
     sign_ins = build_users(worker)
+    build_activities(faker)
     sign_ins += build_coverage(seed)
     audit_record(actor=None, username="demo", action="demo.load", obj=zone)
     return sign_ins

@@ -95,7 +95,9 @@ class Faker:
                 sequence = sequence - 1 if sequence % 10 else sequence + 1
             body = f"{region}{born:%Y%m%d}{sequence:03d}"
             number = body + ric.calc_check_digit(body + "0")
-            if number not in self._ids:
+            # The region table has codes that stand only for some birth years (362202 from 1988,
+            # 362222 until 1993): keep only numbers the validator accepts.
+            if number not in self._ids and ric.is_valid(number):
                 self._ids.add(number)
                 return number
 

@@ -1,0 +1,31 @@
+"""The demo's 2024 report reproduces the feature's figures (loads the whole demo: ~15 s)."""
+
+import pytest
+
+from gonghui.activities.models import Activity, WelfareDistribution
+from gonghui.demo.builder import load_demo
+from gonghui.orgs.models import Organisation
+from gonghui.reports.selectors import kpis_for, report_sentences
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_report_for_2024():
+    load_demo()
+    zone = Organisation.objects.get(code="ZONE")
+    figures = kpis_for(zone, 2024)
+    assert figures["unions_total"] == {"value": 195, "previous": 179}
+    assert figures["unions_new"] == {"value": 16, "previous": 12}
+    assert figures["members_new"] == {"value": 1800, "previous": 1500}
+    assert figures["members_total"]["value"] == 30_000
+    assert figures["lectures"]["value"] >= 10
+    assert figures["activities"]["value"] > figures["lectures"]["value"]  # the summer outing among them
+    assert Activity.objects.filter(kind=Activity.Kind.OUTING, held_on__year=2024, held_on__month=7).exists()
+    assert figures["activity_attendees"]["value"] > 0
+    holiday = WelfareDistribution.objects.get(title="中秋节慰问")
+    assert holiday.signed_off_by_id and holiday.signed_off_by_id != holiday.created_by_id
+    assert figures["welfare_recipients"]["value"] >= holiday.recipients.count() > 0
+    assert 0 < figures["coverage_rate"]["value"] < 100
+    assert report_sentences(zone, figures)[0].startswith(
+        "全区共有企业工会195家，较去年新增16家，新增工会会员1800余人"
+    )

@@ -1,0 +1,41 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from gonghui.core import scoping
+from gonghui.reports import selectors
+from gonghui.reports.forms import ReportForm
+
+
+@login_required
+def kpis(request):
+    """The pillar-1 figures of one organisation's subtree for a year, beside last year's."""
+    if not scoping.may_read_reports(request.user):
+        raise Http404
+    roots = scoping.report_roots(request.user).order_by("depth", "path")
+    if "org" in request.GET:
+        data = request.GET
+    else:  # one's own root, last year
+        home = roots.first()
+        data = {"org": home.code if home else "", "year": timezone.localdate().year - 1}
+    form = ReportForm(data, roots=roots)
+    context = {"form": form}
+    if form.is_valid():
+        root, year = form.cleaned_data["org"], form.cleaned_data["year"]
+        figures = selectors.kpis_for(root, year)
+        context.update(
+            root=root,
+            year=year,
+            rows=[
+                {
+                    "kpi": kpi,
+                    "value": figures[key]["value"],
+                    "previous": figures[key]["previous"],
+                    "change": selectors.change(figures[key]),
+                }
+                for key, kpi in selectors.KPIS.items()
+            ],
+            sentences=selectors.report_sentences(root, figures),
+        )
+    return render(request, "reports/kpis.html", context)
