@@ -187,6 +187,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A roster job silent this long (no progress) lost its worker and is shown as failed.
+ROSTER_JOB_STALE_MINUTES = envint("ROSTER_JOB_STALE_MINUTES", 15)
 
 LOGGING = {
     "version": 1,
