@@ -47,6 +47,8 @@ class ImportJob(models.Model):
     # step. A running job that stays silent too long lost its worker (see import_job_fail_if_stale).
     heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
     task_id = models.CharField(_("后台任务"), max_length=64, blank=True)  # of the task queue, when queued
+    # Set when the retention period deleted the upload, the error report and the problem rows.
+    files_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("名册导入")

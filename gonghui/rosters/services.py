@@ -730,6 +730,8 @@ def _enqueue(job: ImportJob) -> None:
 
 
 def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
+    if job.files_deleted_at is not None:
+        raise ValidationError(_("该文件已按保留期限删除，请重新上传"))
     # The check's task id goes with the check: a finished task must not pass for the import's.
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
         status=ImportJob.Status.QUEUED_IMPORT,
@@ -901,3 +903,58 @@ def import_job_fail_if_stale(*, job: ImportJob, now: datetime | None = None) -> 
         if _close_broken(job, importing=importing, message=STALE_MESSAGE, now=now, expected=expected):
             job.refresh_from_db()
     return job
+
+
+# -- retention: uploads and error reports are personal data, kept only for a set period -----------
+
+
+@dataclass
+class PurgeResult:
+    jobs: int = 0
+    files: int = 0
+
+
+ROSTER_FILE_DIRS = ("rosters/uploads", "rosters/reports")
+
+
+def roster_files_purge(*, days: int, by, now: datetime | None = None) -> PurgeResult:
+    """Deletes the uploaded rosters and error reports of jobs uploaded more than `days` days ago, with
+    the problem rows kept for their pages (they quote names and unions). The job stays, with its
+    summary, as the record of the import. Files under rosters/ that no job keeps (an upload whose job
+    was never saved, a purge cut short) go too, once as old. A running job keeps its file unless it
+    turns out stale. The purge is audited."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    old = ImportJob.objects.filter(created_at__lt=cutoff, files_deleted_at__isnull=True)
+    for job in old.filter(status__in=ImportJob.RUNNING):
+        import_job_fail_if_stale(job=job, now=now)
+    jobs = old.exclude(status__in=ImportJob.RUNNING)
+    names = [name for pair in jobs.values_list("file", "error_report") for name in pair if name]
+    result = PurgeResult()
+    with transaction.atomic():
+        result.jobs = jobs.update(file="", error_report="", problems=[], files_deleted_at=now)
+        audit_record(
+            **_actor(by),
+            action="roster.purge",
+            detail={"days": days, "jobs": result.jobs, "files": len(names)},
+        )
+    # the rows no longer point at the files: delete them, and whatever else is old and unclaimed
+    storage = ImportJob._meta.get_field("file").storage
+    kept = {name for pair in ImportJob.objects.values_list("file", "error_report") for name in pair if name}
+    for name in [*names, *_old_files(storage, cutoff)]:
+        if name not in kept and storage.exists(name):
+            storage.delete(name)
+            result.files += 1
+    return result
+
+
+def _old_files(storage, cutoff: datetime) -> Iterator[str]:
+    pending = [d for d in ROSTER_FILE_DIRS if storage.exists(d)]
+    while pending:
+        directory = pending.pop()
+        subdirs, files = storage.listdir(directory)
+        pending += [f"{directory}/{d}" for d in subdirs]
+        for f in files:
+            name = f"{directory}/{f}"
+            if storage.get_modified_time(name) < cutoff:
+                yield name

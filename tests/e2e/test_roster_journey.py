@@ -98,7 +98,7 @@ def messy_roster(enterprise: str, conflict: tuple[str, str]) -> tuple[list[list]
     rows[14][MOBILE] = rows[14][MOBILE].translate(full_width)
     # someone already active in union B
     rows[15] = member_row(faker, enterprise, name=conflict[0], id_number=conflict[1])
-    bad[15 + 2] = ("conflict", "公民身份号码", "冲突该人员已是乙公司工会的在册会员")
+    bad[15 + 2] = ("conflict", "公民身份号码", "冲突该人员已是乙公司工会的在册会员")  # badge, reason
     return rows, bad, good
 
 
