@@ -187,6 +187,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A roster job silent this long (no progress) lost its worker and is shown as failed.
+ROSTER_JOB_STALE_MINUTES = envint("ROSTER_JOB_STALE_MINUTES", 15)
+# Uploaded rosters and error reports (personal data) are deleted after this many days by
+# `gonghui purge-roster-files`, to be run daily.
+ROSTER_FILES_KEEP_DAYS = envint("ROSTER_FILES_KEEP_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,10 @@ class ImportJob(models.Model):
         DONE = "done", _("导入完成")
         FAILED = "failed", _("失败")
 
-    RUNNING = (Status.QUEUED_CHECK, Status.CHECKING, Status.QUEUED_IMPORT, Status.IMPORTING, Status.WRITING)
+    QUEUED = (Status.QUEUED_CHECK, Status.QUEUED_IMPORT)
+    WORKING = (Status.CHECKING, Status.IMPORTING, Status.WRITING)
+    RUNNING = (*QUEUED, *WORKING)
+    IMPORT_PHASE = (Status.QUEUED_IMPORT, Status.IMPORTING, Status.WRITING)
 
     union = models.ForeignKey(
         "orgs.Organisation", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="import_jobs"
@@ -40,6 +43,12 @@ class ImportJob(models.Model):
     problems = models.JSONField(_("问题行"), default=list, blank=True)
     error_report = models.FileField(_("问题行报告"), upload_to="rosters/reports/%Y/%m/", blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    # The last sign of life: set when the job is queued, when the work starts and on every progress
+    # step. A running job that stays silent too long lost its worker (see import_job_fail_if_stale).
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    task_id = models.CharField(_("后台任务"), max_length=64, blank=True)  # of the task queue, when queued
+    # Set when the retention period deleted the upload, the error report and the problem rows.
+    files_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("名册导入")

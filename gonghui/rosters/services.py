@@ -13,6 +13,7 @@ An import runs in two phases.
 """
 
 import io
+import logging
 import pickle
 import re
 import tempfile
@@ -20,15 +21,17 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gonghui.core import crypto, scoping
 from gonghui.core.audit import audit_record, current_ip
@@ -63,6 +66,7 @@ NAME_PUNCTUATION = {"·", " "}
 EXAMPLE_ID_NUMBER = "360902199001011233"  # the template's example row (a made-up number)
 
 Progress = Callable[[int, int], None]
+logger = logging.getLogger(__name__)
 
 
 class ImportAborted(Exception):
@@ -700,10 +704,11 @@ PROBLEMS_SHOWN = 2000
 
 
 def import_job_create(*, union: Organisation, upload, by) -> ImportJob:
-    from gonghui.rosters import tasks
 
     union = scoping.get_or_404(scoping.managed_unions(by).filter(dissolved_on__isnull=True), pk=union.pk)
-    job = ImportJob(union=union, created_by=by, original_name=Path(upload.name).name[:200])
+    job = ImportJob(
+        union=union, created_by=by, original_name=Path(upload.name).name[:200], heartbeat_at=timezone.now()
+    )
     job.file.save(f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:5]}", upload, save=False)
     with transaction.atomic():
         job.save()
@@ -713,15 +718,27 @@ def import_job_create(*, union: Organisation, upload, by) -> ImportJob:
     if upload.size <= INLINE_BYTES:
         import_job_run(job=job)
     else:
-        transaction.on_commit(lambda: tasks.roster_job.enqueue(job.pk))
+        transaction.on_commit(lambda: _enqueue(job))
     return job
 
 
-def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
+def _enqueue(job: ImportJob) -> None:
     from gonghui.rosters import tasks
 
+    task_id = tasks.roster_job_enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=task_id)
+
+
+def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
+    if job.files_deleted_at is not None:
+        raise ValidationError(_("该文件已按保留期限删除，请重新上传"))
+    # The check's task id goes with the check: a finished task must not pass for the import's.
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
-        status=ImportJob.Status.QUEUED_IMPORT, rows_done=0, message=""
+        status=ImportJob.Status.QUEUED_IMPORT,
+        rows_done=0,
+        message="",
+        task_id="",
+        heartbeat_at=timezone.now(),
     )
     if not updated:
         raise ValidationError(_("该导入已确认或仍在检查中"))
@@ -729,7 +746,7 @@ def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
     if job.file.size <= INLINE_BYTES:
         import_job_run(job=job)
     else:
-        tasks.roster_job.enqueue(job.pk)
+        _enqueue(job)
     return job
 
 
@@ -737,21 +754,43 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     """Checks (a dry run) or imports the job's file, whichever its status asks for; records the outcome."""
     importing = job.status == ImportJob.Status.QUEUED_IMPORT
     running = ImportJob.Status.IMPORTING if importing else ImportJob.Status.CHECKING
-    ImportJob.objects.filter(pk=job.pk).update(status=running, rows_done=0)
+    started = job.status in ImportJob.QUEUED and ImportJob.objects.filter(
+        pk=job.pk, status=job.status
+    ).update(status=running, rows_done=0, heartbeat_at=timezone.now())
+    if not started:  # run already, or ended meanwhile (failed as stale): never twice
+        logger.warning("roster job %s is %s, not queued: not run again", job.pk, job.status)
+        return job
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+        )
 
     def on_write() -> None:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.WRITING, heartbeat_at=timezone.now()
+        )
 
+    try:
+        _run(job, importing=importing, progress=progress, on_write=on_write)
+    except Exception:
+        # A bug, a full disk, a broken database: the job must not stay "running" for it.
+        try:
+            _close_broken(job, importing=importing, message=UNEXPECTED_MESSAGE)
+        except Exception:
+            logger.exception("roster job %s: could not record the failure", job.pk)
+        raise
+    return job
+
+
+def _run(job: ImportJob, *, importing: bool, progress: Progress, on_write: Callable[[], None]) -> None:
     try:
         result = roster_import(
             path=Path(job.file.path),
             union=job.union,
             by=job.created_by,
             dry_run=not importing,
-            source=job.original_name,
+            source=_source(job),
             progress=progress,
             on_write=on_write,
         )
@@ -768,7 +807,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             job.error_report.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(buffer.getvalue()), save=False)
         else:
             job.error_report = ""
-    job.finished_at = timezone.now()
+    job.finished_at = job.heartbeat_at = timezone.now()
     job.save(
         update_fields=[
             "status",
@@ -779,6 +818,143 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             "problems",
             "error_report",
             "finished_at",
+            "heartbeat_at",
         ]
     )
+
+
+def _source(job: ImportJob) -> str:
+    """The name the import is recorded under (membership notes, the audit row): the file and the job,
+    so that a job whose worker died after committing can be recognised by its audit row."""
+    return f"{job.original_name} #{job.pk}"
+
+
+STALE_MESSAGE = _lazy(
+    "后台处理意外中断（处理进程已停止或长时间没有进展），本次没有写入任何数据，数据库未改变。请重新上传该文件。"
+)
+UNEXPECTED_MESSAGE = _lazy(
+    "处理时发生意外错误，本次没有写入任何数据，数据库未改变。请重新上传该文件；如再次出现，请联系管理员。"
+)
+COMMITTED_MESSAGE = _lazy("导入已写入数据库，但后台处理在记录结果前中断；以上汇总取自审计日志。")
+
+
+def stale_after() -> timedelta:
+    return timedelta(minutes=settings.ROSTER_JOB_STALE_MINUTES)
+
+
+def _stale(job: ImportJob, now: datetime) -> bool:
+    """Whether a running job lost its worker: the queue says its task ended (the worker finished or
+    failed without completing the job), or it has shown no progress for stale_after()."""
+    from gonghui.rosters import tasks
+
+    if not job.is_running:
+        return False
+    task = tasks.roster_job_status(job.task_id)
+    if task in ("SUCCESSFUL", "FAILED"):
+        return True
+    if job.heartbeat_at is not None and job.heartbeat_at >= now - stale_after():
+        return False
+    if job.status in ImportJob.WORKING:
+        return True
+    # Queued: waiting for a worker is not a failure, as long as the queue holds the task.
+    return task in (None, tasks.MISSING)
+
+
+def _close_broken(
+    job: ImportJob, *, importing: bool, message, now: datetime | None = None, expected: dict | None = None
+) -> bool:
+    """Ends a job whose work broke off. The import is one transaction, so either its audit row exists
+    (it committed: the job is done, with the audit row's summary) or nothing was written (failed).
+
+    `expected` holds the state the caller judged (status, heartbeat), so that a worker that moved on in
+    the meantime is not overruled. Returns whether this call ended the job."""
+    now = now or timezone.now()
+    committed = None
+    if importing:
+        committed = (
+            AuditLog.objects.filter(
+                action="roster.import",
+                object_type=Organisation._meta.label_lower,
+                object_id=str(job.union_id),
+                detail__file=_source(job),
+            )
+            .values_list("detail", flat=True)
+            .first()
+        )
+    if committed:
+        summary = {key: committed.get(key, 0) for key in ImportResult().summary()}
+        fields = {"status": ImportJob.Status.DONE, "summary": summary, "message": str(COMMITTED_MESSAGE)}
+    else:
+        fields = {"status": ImportJob.Status.FAILED, "message": str(message)[:500]}
+    updated = ImportJob.objects.filter(pk=job.pk, **(expected or {})).update(finished_at=now, **fields)
+    if updated:
+        logger.warning("roster job %s (%s) ended as %s: %s", job.pk, job.status, fields["status"], message)
+    return bool(updated)
+
+
+def import_job_fail_if_stale(*, job: ImportJob, now: datetime | None = None) -> ImportJob:
+    """A job whose worker died (killed, out of memory, the machine restarted) must not stay running for
+    ever: once stale it is shown as failed — the database unchanged, the file can be uploaded again —
+    or as done when its import had committed. Called whenever a job is looked at."""
+    now = now or timezone.now()
+    if _stale(job, now):
+        expected = {"status": job.status, "heartbeat_at": job.heartbeat_at}
+        importing = job.status in ImportJob.IMPORT_PHASE
+        if _close_broken(job, importing=importing, message=STALE_MESSAGE, now=now, expected=expected):
+            job.refresh_from_db()
     return job
+
+
+# -- retention: uploads and error reports are personal data, kept only for a set period -----------
+
+
+@dataclass
+class PurgeResult:
+    jobs: int = 0
+    files: int = 0
+
+
+ROSTER_FILE_DIRS = ("rosters/uploads", "rosters/reports")
+
+
+def roster_files_purge(*, days: int, by, now: datetime | None = None) -> PurgeResult:
+    """Deletes the uploaded rosters and error reports of jobs uploaded more than `days` days ago, with
+    the problem rows kept for their pages (they quote names and unions). The job stays, with its
+    summary, as the record of the import. Files under rosters/ that no job keeps (an upload whose job
+    was never saved, a purge cut short) go too, once as old. A running job keeps its file unless it
+    turns out stale. The purge is audited."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    old = ImportJob.objects.filter(created_at__lt=cutoff, files_deleted_at__isnull=True)
+    for job in old.filter(status__in=ImportJob.RUNNING):
+        import_job_fail_if_stale(job=job, now=now)
+    jobs = old.exclude(status__in=ImportJob.RUNNING)
+    names = [name for pair in jobs.values_list("file", "error_report") for name in pair if name]
+    result = PurgeResult()
+    with transaction.atomic():
+        result.jobs = jobs.update(file="", error_report="", problems=[], files_deleted_at=now)
+        audit_record(
+            **_actor(by),
+            action="roster.purge",
+            detail={"days": days, "jobs": result.jobs, "files": len(names)},
+        )
+    # the rows no longer point at the files: delete them, and whatever else is old and unclaimed
+    storage = ImportJob._meta.get_field("file").storage
+    kept = {name for pair in ImportJob.objects.values_list("file", "error_report") for name in pair if name}
+    for name in [*names, *_old_files(storage, cutoff)]:
+        if name not in kept and storage.exists(name):
+            storage.delete(name)
+            result.files += 1
+    return result
+
+
+def _old_files(storage, cutoff: datetime) -> Iterator[str]:
+    pending = [d for d in ROSTER_FILE_DIRS if storage.exists(d)]
+    while pending:
+        directory = pending.pop()
+        subdirs, files = storage.listdir(directory)
+        pending += [f"{directory}/{d}" for d in subdirs]
+        for f in files:
+            name = f"{directory}/{f}"
+            if storage.get_modified_time(name) < cutoff:
+                yield name

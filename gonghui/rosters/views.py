@@ -36,13 +36,17 @@ def import_start(request):
         )
         if job is not None:
             return redirect("rosters:job", pk=job.pk)
-    jobs = selectors.import_job_list(request.user)[:20]
+    jobs = [
+        services.import_job_fail_if_stale(job=job) if job.is_running else job
+        for job in selectors.import_job_list(request.user)[:20]
+    ]
     return render(request, "rosters/import.html", {"form": form, "jobs": jobs})
 
 
 @login_required
 def job_detail(request, pk):
     job = scoping.get_or_404(selectors.import_job_list(request.user), pk=pk)
+    job = services.import_job_fail_if_stale(job=job)
     template = "rosters/job_status.html" if request.htmx else "rosters/job.html"
     return render(request, template, {"job": job})
 

@@ -30,6 +30,23 @@ admin.set_password("Test-password-2025")
 admin.save()
 """
 
+PAUSE_WHILE_WRITING = """
+import sys, time
+from gonghui.rosters import bulk
+original = bulk.insert
+calls = []
+def insert(model, fields, rows):
+    original(model, fields, rows)
+    calls.append(model)
+    if len(calls) == 4:  # the second batch of people is in, inside the open transaction
+        print("WRITING", flush=True)
+        time.sleep(120)
+bulk.insert = insert
+from gonghui.__main__ import main
+sys.argv = ["gonghui", *sys.argv[1:]]
+main()
+"""
+
 
 @dataclass
 class Scratch:
@@ -56,6 +73,22 @@ class Scratch:
             timeout=300,
             **kwargs,
         )
+
+    def gonghui_paused_while_writing(self, *args: str) -> subprocess.Popen:
+        """Starts `gonghui ARGS` and returns once its import is writing, inside the open transaction
+        (the second batch of people is in): the moment to kill it."""
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and code)
+            [sys.executable, "-c", PAUSE_WHILE_WRITING, *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        line = process.stdout.readline()
+        if line.strip() != "WRITING":
+            process.kill()
+            raise AssertionError(process.stderr.read())
+        return process
 
     def counts(self) -> dict:
         done = self.python(

@@ -1,8 +1,6 @@
 import json
 import os
 import signal
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
@@ -87,36 +85,10 @@ def test_roster_template_command(tmp_path):
     assert book.get_sheet_by_index(0).to_python()[0] == HEADERS
 
 
-KILL_WRAPPER = """
-import sys, time
-from gonghui.rosters import bulk
-original = bulk.insert
-calls = []
-def insert(model, fields, rows):
-    original(model, fields, rows)
-    calls.append(model)
-    if len(calls) == 4:  # the second batch of people is in, inside the open transaction
-        print("WRITING", flush=True)
-        time.sleep(120)
-bulk.insert = insert
-from gonghui.__main__ import main
-sys.argv = ["gonghui", "import-members", sys.argv[1], "--union", "UA", "--json"]
-main()
-"""
-
-
 def test_kill_9_midway_leaves_the_database_unchanged_and_the_file_can_be_rerun(scratch):
     path = write_xlsx(scratch.path / "big.xlsx", roster_rows(12_000, ["甲锂电有限公司"], seed=77))
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", KILL_WRAPPER, str(path)],
-        env=scratch.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = scratch.gonghui_paused_while_writing("import-members", str(path), "--union", "UA", "--json")
     try:
-        line = process.stdout.readline()
-        assert line.strip() == "WRITING", process.stderr.read()
         assert scratch.counts()["people"] == 0  # the written batches are not visible to others
         os.kill(process.pid, signal.SIGKILL)
     finally:

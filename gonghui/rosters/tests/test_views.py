@@ -1,5 +1,4 @@
 import json
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -125,11 +124,11 @@ def test_a_big_file_runs_in_the_background(
 
     monkeypatch.setattr(services, "INLINE_BYTES", 0)
     enqueued = []
-    monkeypatch.setattr(tasks, "roster_job", SimpleNamespace(enqueue=enqueued.append))
+    monkeypatch.setattr(tasks, "roster_job_enqueue", lambda pk: enqueued.append(pk) or "t1")
     with django_capture_on_commit_callbacks(execute=True):
         upload(signed_in(client, admin_a), tmp_path, [member_row(Faker(seed=8), enterprise_a.name)], union_a)
     job = ImportJob.objects.get()
-    assert enqueued == [job.pk] and job.status == ImportJob.Status.QUEUED_CHECK
+    assert enqueued == [job.pk] and job.status == ImportJob.Status.QUEUED_CHECK and job.task_id == "t1"
     page = client.get(reverse("rosters:job", args=[job.pk]), headers={"HX-Request": "true"})
     assert 'hx-trigger="every 1s"' in page.text and "<progress" in page.text
     assert json.dumps(job.summary) == "{}"

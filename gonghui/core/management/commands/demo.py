@@ -26,6 +26,9 @@ class Command(BaseCommand):
 
             sign_ins = [(username, description) for username, _r, _o, description in SIGN_INS]
             self.stdout.write("数据库已有数据，未重复载入演示数据")
+        # Uploaded rosters are personal data, kept ROSTER_FILES_KEEP_DAYS days; in production a daily
+        # `gonghui purge-roster-files` (cron) does this.
+        call_command("purge_roster_files", stdout=self.stdout)
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, description in sign_ins:
             self.stdout.write(f"  {username:<16} {description}")
