@@ -160,7 +160,7 @@ class _RowReader:
             )
         else:
             try:
-                values["id_number"] = validate_resident_id(raw_id)
+                values["id_number"] = validate_resident_id(raw_id, today=self.today)
                 if values["id_number"] == EXAMPLE_ID_NUMBER:
                     problem("id_number", _("这是模板中的示例行，请删除后再导入"))
             except ValidationError as e:
