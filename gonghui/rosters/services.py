@@ -46,12 +46,12 @@ from gonghui.core.validators import (
 from gonghui.members.models import Membership, Person
 from gonghui.members.services import MAX_AGE, MIN_AGE, age_on, normalise_name
 from gonghui.orgs.models import Enterprise, Organisation
-from gonghui.rosters import bulk, excel
+from gonghui.rosters import bulk, excel, parallel
 from gonghui.rosters.excel import COLUMN_BY_KEY, COLUMNS, RosterFileError
 from gonghui.rosters.models import ImportJob
 
 BATCH = 5000
-PROGRESS_EVERY = 2000
+CHUNK = 2000  # rows checked together in one process; progress is reported per chunk
 NAME_MAX = Person._meta.get_field("name").max_length
 TEXT_LIMITS = {
     key: (Person if key != "card_number" else Membership)._meta.get_field(key).max_length
@@ -309,18 +309,16 @@ def _check(
     reader = _RowReader(union=union, positions=sheet.positions, today=timezone.localdate())
     result = ImportResult()
     seen: dict[str, int] = {}  # ID hash → the row that holds it first
-    pinyin_cache: dict[str, str] = {}
-    pending: list[tuple[int, dict, str]] = []
+    pending: list[tuple[int, dict, str, tuple | None]] = []
     total = max(sheet.height - 1, 0)
 
     def flush() -> None:
-        known = _lookup([h for _n, _v, h in pending])
+        known = _lookup([h for _n, _v, h, _p in pending])
         prepared = []
-        for number, values, id_hash in pending:
+        for number, values, id_hash, person_row in pending:
             person = known.get(id_hash)
             if person is None:
                 if spool is not None:  # a dry run needs no encryption
-                    person_row = _prepare_person(values, id_hash, pinyin_cache)
                     prepared.append(("new", person_row, _membership_values(values)))
                 result.created += 1
             elif person.name != values["name"]:
@@ -363,25 +361,32 @@ def _check(
             spool.add(prepared)
         pending.clear()
 
-    for number, cells in sheet.rows():
-        result.rows += 1
-        values, problems = reader.read(number, cells)
-        if not problems:
-            id_hash = crypto.lookup_hash(values["id_number"])
-            first = seen.setdefault(id_hash, number)
-            if first != number:
-                problems.append(
-                    Problem(
-                        number, "公民身份号码", _("与第%(row)d行重复（以第一次出现的为准）") % {"row": first}
+    checked = parallel.map_chunks(
+        _check_chunk,
+        _chunks(sheet.rows()),
+        context=(reader, spool is not None),
+        processes=parallel.processes_for(total),
+    )
+    for chunk in checked:
+        for number, values, problems, id_hash, person_row in chunk:
+            result.rows += 1
+            if not problems:
+                first = seen.setdefault(id_hash, number)
+                if first != number:
+                    problems.append(
+                        Problem(
+                            number,
+                            "公民身份号码",
+                            _("与第%(row)d行重复（以第一次出现的为准）") % {"row": first},
+                        )
                     )
-                )
-        if problems:
-            result.problems.extend(problems)
-        else:
-            pending.append((number, values, id_hash))
-            if len(pending) >= BATCH:
-                flush()
-        if progress and result.rows % PROGRESS_EVERY == 0:
+            if problems:
+                result.problems.extend(problems)
+            else:
+                pending.append((number, values, id_hash, person_row))
+                if len(pending) >= BATCH:
+                    flush()
+        if progress:
             progress(result.rows, total)
     flush()
     if progress:
@@ -389,11 +394,37 @@ def _check(
     return result
 
 
-def _prepare_person(values: dict, id_hash: str, pinyin_cache: dict) -> tuple:
+def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(context: tuple, chunk: list[tuple[int, list]]) -> list[tuple]:
+    """The pure part of the check, for one chunk of rows, in any process: read and validate each row,
+    hash its ID number and, for an import, prepare the person (encryption, pinyin) in case they are
+    new. Returns (row number, values, problems, ID hash, prepared person) in the chunk's order."""
+    reader, prepare = context
+    out = []
+    for number, cells in chunk:
+        values, problems = reader.read(number, cells)
+        id_hash = person_row = None
+        if not problems:
+            id_hash = crypto.lookup_hash(values["id_number"])
+            if prepare:
+                person_row = _prepare_person(values, id_hash)
+        out.append((number, values, problems, id_hash, person_row))
+    return out
+
+
+def _prepare_person(values: dict, id_hash: str) -> tuple:
     name, number = values["name"], values["id_number"]
-    reading = pinyin_cache.get(name)
-    if reading is None:
-        reading = pinyin_cache[name] = name_pinyin(name)
+    reading = name_pinyin(name)
     initials = "".join(part[0] for part in reading.split(" ") if part)
     return (
         name,
