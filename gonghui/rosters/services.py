@@ -13,6 +13,7 @@ An import runs in two phases.
 """
 
 import io
+import json
 import pickle
 import re
 import tempfile
@@ -287,11 +288,15 @@ class _Spool:
     def __init__(self):
         self.file = tempfile.TemporaryFile(prefix="gonghui-roster-")  # noqa: SIM115 (closed by close())
         self.batches = 0
+        self.rows = 0
+        self.new = 0  # rows that create a person
 
     def add(self, batch: list) -> None:
         if batch:
             pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
             self.batches += 1
+            self.rows += len(batch)
+            self.new += sum(1 for entry in batch if entry[0] == "new")
 
     def __iter__(self) -> Iterator[list]:
         self.file.seek(0)
@@ -501,7 +506,11 @@ def _actor(by) -> dict:
 
 
 def _write(*, spool: _Spool, union: Organisation, by, source: str) -> None:
-    """Inserts the spool's rows in one transaction: people, memberships (their history), audit rows."""
+    """Inserts the spool's rows in one transaction: people, memberships (their history), audit rows.
+
+    One insert per table for the whole file (one COPY on PostgreSQL), each streaming the spool again,
+    so the database works on one table while the next rows are being sent and memory stays flat.
+    """
     now = timezone.now()
     actor = _actor(by)
     actor_id = actor["actor"].pk if actor["actor"] is not None else None
@@ -511,61 +520,62 @@ def _write(*, spool: _Spool, union: Organisation, by, source: str) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # the default 2 MB page cache thrashes on the indexes
             cursor.execute("PRAGMA cache_size = -262144")
-    for batch in spool:
-        new = [entry for entry in batch if entry[0] == "new"]
-        person_ids = bulk.allocate_ids(Person, len(new))
-        membership_ids = bulk.allocate_ids(Membership, len(batch))
-        people, memberships, audits = [], [], []
-        id_iter = iter(person_ids)
-        for (kind, person, (enterprise_id, card_number, started_on)), membership_id in zip(
-            batch, membership_ids, strict=True
-        ):
-            if kind == "new":
-                person_id = next(id_iter)
-                people.append((person_id, *person, now))
-                name = person[0]
-            else:
-                person_id, mobile, profile, name = person
+    new_ids = bulk.allocate_ids(Person, spool.new)
+    membership_ids = bulk.allocate_ids(Membership, spool.rows)
+
+    def entries() -> Iterator[tuple[int, int, str, tuple, tuple]]:
+        """(membership id, person id, kind, person, membership values) for each row, in order."""
+        ids, new_iter = iter(membership_ids), iter(new_ids)
+        for batch in spool:
+            for kind, person, membership in batch:
+                yield next(ids), next(new_iter) if kind == "new" else person[0], kind, person, membership
+
+    if spool.new < spool.rows:  # former members rejoining: their record gets the file's phone and profile
+        for _membership_id, person_id, kind, person, _values in entries():
+            if kind == "rejoin":
+                _person_id, mobile, profile, _name = person
                 Person.objects.filter(pk=person_id).update(mobile=mobile, **profile)
-            memberships.append(
-                (
-                    membership_id,
-                    person_id,
-                    union.pk,
-                    enterprise_id,
-                    card_number,
-                    started_on,
-                    "joined",
-                    None,
-                    "",
-                    note,
-                    now,
-                )
+
+    def people() -> Iterator[tuple]:
+        for _membership_id, person_id, kind, person, _values in entries():
+            if kind == "new":
+                yield (person_id, *person, now)
+
+    def memberships() -> Iterator[tuple]:
+        for membership_id, person_id, _kind, _person, (enterprise_id, card_number, started_on) in entries():
+            yield (membership_id, person_id, union.pk, enterprise_id, card_number, started_on)
+
+    # One audit row per membership; it says whether the person's record was created with it.
+    union_code = json.dumps(union.code, ensure_ascii=False)
+
+    def audits() -> Iterator[tuple]:
+        for membership_id, person_id, kind, person, (_e, _c, started_on) in entries():
+            name = person[0] if kind == "new" else person[3]
+            detail = (  # what json.dumps would write, without its cost per row
+                f'{{"union": {union_code}, "started_on": "{started_on.isoformat()}", '
+                f'"person": {person_id}, "person_created": {"true" if kind == "new" else "false"}, '
+                f'"via": "roster_import"}}'
             )
-            # One audit row per membership; it says whether the person's record was created with it.
-            audits.append(
-                (
-                    now,
-                    actor_id,
-                    username,
-                    "membership.join",
-                    "members.membership",
-                    str(membership_id),
-                    f"{name} @ {union.name}"[:200],
-                    ip,
-                    "ok",
-                    {
-                        "union": union.code,
-                        "started_on": started_on.isoformat(),
-                        "person": person_id,
-                        "person_created": kind == "new",
-                        "via": "roster_import",
-                    },
-                )
+            yield (
+                now,
+                actor_id,
+                username,
+                "membership.join",
+                "members.membership",
+                str(membership_id),
+                f"{name} @ {union.name}"[:200],
+                ip,
+                "ok",
+                bulk.JSONText(detail),
             )
-        bulk.insert(Person, PERSON_FIELDS, people)
-        bulk.insert(Membership, MEMBERSHIP_FIELDS, memberships)
-        bulk.insert(AuditLog, AUDIT_FIELDS, audits)
+
+    bulk.insert(Person, PERSON_FIELDS, people())
+    bulk.insert(
+        Membership,
+        MEMBERSHIP_FIELDS,
+        ((*row, "joined", None, "", note, now) for row in memberships()),
+    )
+    bulk.insert(AuditLog, AUDIT_FIELDS, audits())
 
 
 def roster_import(
