@@ -655,7 +655,8 @@ def error_report_write(*, path: Path, problems: list[Problem], out) -> int:
 EXPORT_HEADERS = [c.header for c in COLUMNS] + [excel.EXPORT_UNION_HEADER]
 
 
-def export_queryset(user, org: Organisation):
+def export_queryset(user, org: Organisation, *, reveal: bool = False):
+    """The export's rows; the ID column is the ciphertext when revealing, else the masked number."""
     return (
         scoping.visible_memberships(user)
         .active()
@@ -663,8 +664,7 @@ def export_queryset(user, org: Organisation):
         .order_by("union__path", "person__name_pinyin", "person_id")
         .values_list(
             "person__name",
-            "person__id_encrypted",
-            "person__id_masked",
+            "person__id_encrypted" if reveal else "person__id_masked",
             "person__mobile",
             "enterprise__name",
             "started_on",
@@ -688,11 +688,11 @@ def roster_export(*, user, org: Organisation, out) -> int:
     genders = {"M": "男", "F": "女"}
 
     def rows():
-        for row in export_queryset(user, org).iterator(chunk_size=5000):
-            name, encrypted, masked, mobile, enterprise, started_on, gender, *profile = row
+        for row in export_queryset(user, org, reveal=reveal).iterator(chunk_size=5000):
+            name, id_number, mobile, enterprise, started_on, gender, *profile = row
             yield (
                 name,
-                decrypt(encrypted) if reveal else masked,
+                decrypt(id_number) if reveal else id_number,
                 mobile if reveal else mask_mobile(mobile),
                 enterprise or "",
                 started_on,

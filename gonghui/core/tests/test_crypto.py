@@ -30,3 +30,17 @@ def test_a_tampered_token_is_refused():
     raw[30] ^= 1
     with pytest.raises(InvalidToken):
         crypto.decrypt(base64.urlsafe_b64encode(bytes(raw)).decode())
+
+
+@pytest.mark.parametrize("token", ["", "not base64!", "gAAAAA", "x" * 120])
+def test_garbage_is_refused_like_fernet_refuses_it(token):
+    with pytest.raises(InvalidToken):
+        crypto.decrypt(token)
+    with pytest.raises(InvalidToken):
+        crypto._fernet(crypto.settings.FIELD_ENCRYPTION_KEY).decrypt(token)
+
+
+def test_a_token_under_another_key_is_refused():
+    other = Fernet(Fernet.generate_key()).encrypt(b"360902199001011233").decode()
+    with pytest.raises(InvalidToken):
+        crypto.decrypt(other)
