@@ -2,9 +2,21 @@
 
 pypinyin reads a name as an ordinary word, which gets many surnames wrong (单 → dan, should be
 shan); the surname is therefore read from this table first.
+
+A roster of a million names holds far fewer distinct surnames and given names than names, so their
+readings are cached (pypinyin takes ~25 µs a name). pypinyin cuts a text into words by forward
+maximum matching against its phrase table; when the first two characters start no phrase, the first
+character is a word of its own and the rest is cut as if it stood alone, so reading the two parts
+apart gives exactly the reading of the whole.
 """
 
+from functools import lru_cache
+
 from pypinyin import lazy_pinyin
+from pypinyin.constants import RE_HANS
+from pypinyin.seg.mmseg import seg as _phrase_segmenter
+
+PHRASE_PREFIXES = _phrase_segmenter._prefix_set
 
 COMPOUND_SURNAMES = {
     "欧阳": ("ou", "yang"),
@@ -89,10 +101,22 @@ def _split_surname(name: str) -> tuple[list[str], str]:
     return [], name
 
 
+@lru_cache(maxsize=200_000)
+def _plain_readings(text: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(text, errors="default"))
+
+
+def _text_readings(text: str) -> tuple[str, ...]:
+    """lazy_pinyin(text), from the cached readings of its first character and of the rest."""
+    if len(text) > 1 and RE_HANS.match(text[0]) and text[:2] not in PHRASE_PREFIXES:
+        return _plain_readings(text[0]) + _plain_readings(text[1:])
+    return _plain_readings(text)
+
+
 def _readings(name: str) -> list[str]:
     name = "".join(name.split()).replace("·", "").replace("•", "")
     surname, rest = _split_surname(name)
-    return surname + lazy_pinyin(rest, errors="default")
+    return surname + list(_text_readings(rest))
 
 
 def name_initials(name: str) -> str:

@@ -38,7 +38,8 @@ def gender_of(number: str) -> str:
     return "M" if int(number[16]) % 2 else "F"
 
 
-def validate_resident_id(value) -> str:
+def validate_resident_id(value, *, today: date | None = None) -> str:
+    """today: pass it when checking many numbers (reading the clock's timezone costs ~10 µs)."""
     number = normalise_number(value)
     if not number:
         raise ValidationError(_("公民身份号码不能为空"), code="required")
@@ -50,7 +51,7 @@ def validate_resident_id(value) -> str:
         born = birth_date_of(number)
     except ValueError:
         raise ValidationError(_("公民身份号码中的出生日期无效"), code="birth_date") from None
-    if born.year < EARLIEST_BIRTH_YEAR or born > timezone.localdate():
+    if born.year < EARLIEST_BIRTH_YEAR or born > (today or timezone.localdate()):
         raise ValidationError(_("公民身份号码中的出生日期不合理"), code="birth_date")
     if ric.calc_check_digit(number) != number[17]:
         raise ValidationError(_("公民身份号码校验码错误"), code="checksum")

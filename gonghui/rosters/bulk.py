@@ -6,6 +6,7 @@ holds), so memberships and audit rows can point at the people inserted with them
 """
 
 import json
+from collections.abc import Iterable, Iterator
 
 from django.db import connection
 from django.db.models import Model
@@ -33,34 +34,35 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
         return list(range(start + 1, start + 1 + count))
 
 
-def _adapt(rows: list[tuple], adapters: dict) -> list[tuple]:
-    """Adapts the values of some columns, each distinct value once (a batch shares its timestamps)."""
+class JSONText(str):
+    """A JSON value already serialised by the caller; inserted as it is."""
+
+
+def _adapt(rows: Iterable[tuple], adapters: dict) -> Iterator[tuple]:
+    """Adapts the values of some columns, each distinct value once (an import shares its timestamps)."""
     caches: dict[int, dict] = {i: {} for i in adapters}
-    out = []
     for row in rows:
         row = list(row)
         for i, adapt in adapters.items():
             value = row[i]
             cache = caches[i]
-            key = value if not isinstance(value, dict) else None
+            key = value if not isinstance(value, dict | JSONText) else None
             if key is not None and key in cache:
                 row[i] = cache[key]
             else:
                 row[i] = adapted = adapt(value)
                 if key is not None:
                     cache[key] = adapted
-        out.append(tuple(row))
-    return out
+        yield tuple(row)
 
 
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, JSONText) else json.dumps(value, ensure_ascii=False)
 
 
-def insert(model: type[Model], fields: list[str], rows: list[tuple]) -> None:
-    """Inserts rows (tuples in the order of fields; JSON fields as dicts) into the model's table."""
-    if not rows:
-        return
+def insert(model: type[Model], fields: list[str], rows: Iterable[tuple]) -> None:
+    """Inserts rows (tuples in the order of fields; JSON fields as dicts or JSONText) into the model's
+    table, streaming: rows may be any iterable, consumed once."""
     table = model._meta.db_table
     columns = columns_of(model, fields)
     adapters = {}

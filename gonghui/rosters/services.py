@@ -13,6 +13,7 @@ An import runs in two phases.
 """
 
 import io
+import json
 import logging
 import pickle
 import re
@@ -49,12 +50,12 @@ from gonghui.core.validators import (
 from gonghui.members.models import Membership, Person
 from gonghui.members.services import MAX_AGE, MIN_AGE, age_on, normalise_name
 from gonghui.orgs.models import Enterprise, Organisation
-from gonghui.rosters import bulk, excel
+from gonghui.rosters import bulk, excel, parallel
 from gonghui.rosters.excel import COLUMN_BY_KEY, COLUMNS, RosterFileError
 from gonghui.rosters.models import ImportJob
 
 BATCH = 5000
-PROGRESS_EVERY = 2000
+CHUNK = 2000  # rows checked together in one process; progress is reported per chunk
 NAME_MAX = Person._meta.get_field("name").max_length
 TEXT_LIMITS = {
     key: (Person if key != "card_number" else Membership)._meta.get_field(key).max_length
@@ -164,7 +165,7 @@ class _RowReader:
             )
         else:
             try:
-                values["id_number"] = validate_resident_id(raw_id)
+                values["id_number"] = validate_resident_id(raw_id, today=self.today)
                 if values["id_number"] == EXAMPLE_ID_NUMBER:
                     problem("id_number", _("这是模板中的示例行，请删除后再导入"))
             except ValidationError as e:
@@ -291,11 +292,15 @@ class _Spool:
     def __init__(self):
         self.file = tempfile.TemporaryFile(prefix="gonghui-roster-")  # noqa: SIM115 (closed by close())
         self.batches = 0
+        self.rows = 0
+        self.new = 0  # rows that create a person
 
     def add(self, batch: list) -> None:
         if batch:
             pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
             self.batches += 1
+            self.rows += len(batch)
+            self.new += sum(1 for entry in batch if entry[0] == "new")
 
     def __iter__(self) -> Iterator[list]:
         self.file.seek(0)
@@ -313,18 +318,16 @@ def _check(
     reader = _RowReader(union=union, positions=sheet.positions, today=timezone.localdate())
     result = ImportResult()
     seen: dict[str, int] = {}  # ID hash → the row that holds it first
-    pinyin_cache: dict[str, str] = {}
-    pending: list[tuple[int, dict, str]] = []
+    pending: list[tuple[int, dict, str, tuple | None]] = []
     total = max(sheet.height - 1, 0)
 
     def flush() -> None:
-        known = _lookup([h for _n, _v, h in pending])
+        known = _lookup([h for _n, _v, h, _p in pending])
         prepared = []
-        for number, values, id_hash in pending:
+        for number, values, id_hash, person_row in pending:
             person = known.get(id_hash)
             if person is None:
                 if spool is not None:  # a dry run needs no encryption
-                    person_row = _prepare_person(values, id_hash, pinyin_cache)
                     prepared.append(("new", person_row, _membership_values(values)))
                 result.created += 1
             elif person.name != values["name"]:
@@ -367,25 +370,32 @@ def _check(
             spool.add(prepared)
         pending.clear()
 
-    for number, cells in sheet.rows():
-        result.rows += 1
-        values, problems = reader.read(number, cells)
-        if not problems:
-            id_hash = crypto.lookup_hash(values["id_number"])
-            first = seen.setdefault(id_hash, number)
-            if first != number:
-                problems.append(
-                    Problem(
-                        number, "公民身份号码", _("与第%(row)d行重复（以第一次出现的为准）") % {"row": first}
+    checked = parallel.map_chunks(
+        _check_chunk,
+        _chunks(sheet.rows()),
+        context=(reader, spool is not None),
+        processes=parallel.processes_for(total),
+    )
+    for chunk in checked:
+        for number, values, problems, id_hash, person_row in chunk:
+            result.rows += 1
+            if not problems:
+                first = seen.setdefault(id_hash, number)
+                if first != number:
+                    problems.append(
+                        Problem(
+                            number,
+                            "公民身份号码",
+                            _("与第%(row)d行重复（以第一次出现的为准）") % {"row": first},
+                        )
                     )
-                )
-        if problems:
-            result.problems.extend(problems)
-        else:
-            pending.append((number, values, id_hash))
-            if len(pending) >= BATCH:
-                flush()
-        if progress and result.rows % PROGRESS_EVERY == 0:
+            if problems:
+                result.problems.extend(problems)
+            else:
+                pending.append((number, values, id_hash, person_row))
+                if len(pending) >= BATCH:
+                    flush()
+        if progress:
             progress(result.rows, total)
     flush()
     if progress:
@@ -393,11 +403,37 @@ def _check(
     return result
 
 
-def _prepare_person(values: dict, id_hash: str, pinyin_cache: dict) -> tuple:
+def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(context: tuple, chunk: list[tuple[int, list]]) -> list[tuple]:
+    """The pure part of the check, for one chunk of rows, in any process: read and validate each row,
+    hash its ID number and, for an import, prepare the person (encryption, pinyin) in case they are
+    new. Returns (row number, values, problems, ID hash, prepared person) in the chunk's order."""
+    reader, prepare = context
+    out = []
+    for number, cells in chunk:
+        values, problems = reader.read(number, cells)
+        id_hash = person_row = None
+        if not problems:
+            id_hash = crypto.lookup_hash(values["id_number"])
+            if prepare:
+                person_row = _prepare_person(values, id_hash)
+        out.append((number, values, problems, id_hash, person_row))
+    return out
+
+
+def _prepare_person(values: dict, id_hash: str) -> tuple:
     name, number = values["name"], values["id_number"]
-    reading = pinyin_cache.get(name)
-    if reading is None:
-        reading = pinyin_cache[name] = name_pinyin(name)
+    reading = name_pinyin(name)
     initials = "".join(part[0] for part in reading.split(" ") if part)
     return (
         name,
@@ -474,7 +510,11 @@ def _actor(by) -> dict:
 
 
 def _write(*, spool: _Spool, union: Organisation, by, source: str) -> None:
-    """Inserts the spool's rows in one transaction: people, memberships (their history), audit rows."""
+    """Inserts the spool's rows in one transaction: people, memberships (their history), audit rows.
+
+    One insert per table for the whole file (one COPY on PostgreSQL), each streaming the spool again,
+    so the database works on one table while the next rows are being sent and memory stays flat.
+    """
     now = timezone.now()
     actor = _actor(by)
     actor_id = actor["actor"].pk if actor["actor"] is not None else None
@@ -484,61 +524,62 @@ def _write(*, spool: _Spool, union: Organisation, by, source: str) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # the default 2 MB page cache thrashes on the indexes
             cursor.execute("PRAGMA cache_size = -262144")
-    for batch in spool:
-        new = [entry for entry in batch if entry[0] == "new"]
-        person_ids = bulk.allocate_ids(Person, len(new))
-        membership_ids = bulk.allocate_ids(Membership, len(batch))
-        people, memberships, audits = [], [], []
-        id_iter = iter(person_ids)
-        for (kind, person, (enterprise_id, card_number, started_on)), membership_id in zip(
-            batch, membership_ids, strict=True
-        ):
-            if kind == "new":
-                person_id = next(id_iter)
-                people.append((person_id, *person, now))
-                name = person[0]
-            else:
-                person_id, mobile, profile, name = person
+    new_ids = bulk.allocate_ids(Person, spool.new)
+    membership_ids = bulk.allocate_ids(Membership, spool.rows)
+
+    def entries() -> Iterator[tuple[int, int, str, tuple, tuple]]:
+        """(membership id, person id, kind, person, membership values) for each row, in order."""
+        ids, new_iter = iter(membership_ids), iter(new_ids)
+        for batch in spool:
+            for kind, person, membership in batch:
+                yield next(ids), next(new_iter) if kind == "new" else person[0], kind, person, membership
+
+    if spool.new < spool.rows:  # former members rejoining: their record gets the file's phone and profile
+        for _membership_id, person_id, kind, person, _values in entries():
+            if kind == "rejoin":
+                _person_id, mobile, profile, _name = person
                 Person.objects.filter(pk=person_id).update(mobile=mobile, **profile)
-            memberships.append(
-                (
-                    membership_id,
-                    person_id,
-                    union.pk,
-                    enterprise_id,
-                    card_number,
-                    started_on,
-                    "joined",
-                    None,
-                    "",
-                    note,
-                    now,
-                )
+
+    def people() -> Iterator[tuple]:
+        for _membership_id, person_id, kind, person, _values in entries():
+            if kind == "new":
+                yield (person_id, *person, now)
+
+    def memberships() -> Iterator[tuple]:
+        for membership_id, person_id, _kind, _person, (enterprise_id, card_number, started_on) in entries():
+            yield (membership_id, person_id, union.pk, enterprise_id, card_number, started_on)
+
+    # One audit row per membership; it says whether the person's record was created with it.
+    union_code = json.dumps(union.code, ensure_ascii=False)
+
+    def audits() -> Iterator[tuple]:
+        for membership_id, person_id, kind, person, (_e, _c, started_on) in entries():
+            name = person[0] if kind == "new" else person[3]
+            detail = (  # what json.dumps would write, without its cost per row
+                f'{{"union": {union_code}, "started_on": "{started_on.isoformat()}", '
+                f'"person": {person_id}, "person_created": {"true" if kind == "new" else "false"}, '
+                f'"via": "roster_import"}}'
             )
-            # One audit row per membership; it says whether the person's record was created with it.
-            audits.append(
-                (
-                    now,
-                    actor_id,
-                    username,
-                    "membership.join",
-                    "members.membership",
-                    str(membership_id),
-                    f"{name} @ {union.name}"[:200],
-                    ip,
-                    "ok",
-                    {
-                        "union": union.code,
-                        "started_on": started_on.isoformat(),
-                        "person": person_id,
-                        "person_created": kind == "new",
-                        "via": "roster_import",
-                    },
-                )
+            yield (
+                now,
+                actor_id,
+                username,
+                "membership.join",
+                "members.membership",
+                str(membership_id),
+                f"{name} @ {union.name}"[:200],
+                ip,
+                "ok",
+                bulk.JSONText(detail),
             )
-        bulk.insert(Person, PERSON_FIELDS, people)
-        bulk.insert(Membership, MEMBERSHIP_FIELDS, memberships)
-        bulk.insert(AuditLog, AUDIT_FIELDS, audits)
+
+    bulk.insert(Person, PERSON_FIELDS, people())
+    bulk.insert(
+        Membership,
+        MEMBERSHIP_FIELDS,
+        ((*row, "joined", None, "", note, now) for row in memberships()),
+    )
+    bulk.insert(AuditLog, AUDIT_FIELDS, audits())
 
 
 def roster_import(
@@ -618,7 +659,8 @@ def error_report_write(*, path: Path, problems: list[Problem], out) -> int:
 EXPORT_HEADERS = [c.header for c in COLUMNS] + [excel.EXPORT_UNION_HEADER]
 
 
-def export_queryset(user, org: Organisation):
+def export_queryset(user, org: Organisation, *, reveal: bool = False):
+    """The export's rows; the ID column is the ciphertext when revealing, else the masked number."""
     return (
         scoping.visible_memberships(user)
         .active()
@@ -626,8 +668,7 @@ def export_queryset(user, org: Organisation):
         .order_by("union__path", "person__name_pinyin", "person_id")
         .values_list(
             "person__name",
-            "person__id_encrypted",
-            "person__id_masked",
+            "person__id_encrypted" if reveal else "person__id_masked",
             "person__mobile",
             "enterprise__name",
             "started_on",
@@ -651,11 +692,11 @@ def roster_export(*, user, org: Organisation, out) -> int:
     genders = {"M": "男", "F": "女"}
 
     def rows():
-        for row in export_queryset(user, org).iterator(chunk_size=5000):
-            name, encrypted, masked, mobile, enterprise, started_on, gender, *profile = row
+        for row in export_queryset(user, org, reveal=reveal).iterator(chunk_size=5000):
+            name, id_number, mobile, enterprise, started_on, gender, *profile = row
             yield (
                 name,
-                decrypt(encrypted) if reveal else masked,
+                decrypt(id_number) if reveal else id_number,
                 mobile if reveal else mask_mobile(mobile),
                 enterprise or "",
                 started_on,

@@ -38,7 +38,7 @@ calls = []
 def insert(model, fields, rows):
     original(model, fields, rows)
     calls.append(model)
-    if len(calls) == 4:  # the second batch of people is in, inside the open transaction
+    if len(calls) == 2:  # the people and their memberships are in, inside the open transaction
         print("WRITING", flush=True)
         time.sleep(120)
 bulk.insert = insert

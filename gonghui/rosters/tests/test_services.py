@@ -244,3 +244,41 @@ def test_members_join_through_the_service_match_imported_ones(
     imported = Person.objects.get()
     joined = make_member(union_a, name="单田芳").person
     assert (imported.name_initials, imported.name_pinyin) == (joined.name_initials, joined.name_pinyin)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_checking_in_several_processes_gives_the_same_result_in_the_same_order(
+    tmp_path, faker, union_a, enterprise_a, enterprise_b, admin_a, settings, monkeypatch, dry_run
+):
+    from gonghui.rosters import services
+
+    monkeypatch.setattr(services, "CHUNK", 7)  # many chunks, several in flight at once
+    good = valid_id(faker)
+    rows = []
+    for i in range(120):
+        if i % 10 == 3:
+            rows.append(member_row(faker, enterprise_a.name, id_number=good))  # duplicates of row 2
+        elif i % 10 == 5:
+            rows.append(member_row(faker, enterprise_b.name, mobile="1234"))
+        elif i % 10 == 7:
+            rows.append(member_row(faker, enterprise_a.name, id_number="360902199001011235"))
+        elif i == 0:
+            rows.append(member_row(faker, enterprise_a.name, id_number=good))
+        else:
+            rows.append(member_row(faker, enterprise_a.name))
+    path = write_xlsx(tmp_path / "roster.xlsx", rows)
+    results = {}
+    for processes in (1, 2):
+        settings.ROSTER_PARALLEL_MIN_ROWS = 1 if processes > 1 else 10**9
+        settings.ROSTER_PROCESSES = processes
+        results[processes] = roster_import(path=path, union=union_a, by=admin_a, dry_run=True)
+    assert results[1].summary() == results[2].summary()
+    assert results[1].problems == results[2].problems
+    assert results[1].problems[0] == services.Problem(5, "公民身份号码", results[1].problems[0].reason)
+    if not dry_run:  # still with two processes: the people land in the file's order
+        result = roster_import(path=path, union=union_a, by=admin_a)
+        assert result.summary() == results[2].summary() and result.problems == results[2].problems
+        bad_rows = {p.row for p in result.problems}
+        expected = [row[1] for number, row in enumerate(rows, start=2) if number not in bad_rows]
+        people = Person.objects.order_by("id")
+        assert [crypto.decrypt(p.id_encrypted) for p in people] == expected
