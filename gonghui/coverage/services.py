@@ -52,8 +52,8 @@ from gonghui.members.models import Person
 from gonghui.members.services import (
     MAX_AGE,
     MIN_AGE,
-    active_membership_error,
     age_on,
+    check_joinable,
     member_join,
     normalise_name,
     person_build,
@@ -562,12 +562,7 @@ def recruit_register(
         person.save()
         audit_record(actor=by, action="person.create", obj=person)
     else:
-        if normalise_name(name) != person.name:
-            raise field_error(
-                "name", _("该公民身份号码已登记的姓名为%(name)s，与填写的不一致") % {"name": person.name}
-            )
-        if (active := person.memberships.active().select_related("union").first()) is not None:
-            raise active_membership_error(active)
+        check_joinable(person, name=name)
         if founding.recruits.filter(person=person).exists():
             raise field_error("id_number", _("%(name)s已经登记") % {"name": person.name})
     recruit = Recruit.objects.create(

@@ -10,14 +10,12 @@ from datetime import date
 from django.db import transaction
 
 from gonghui.accounts.models import Role, User
-from gonghui.core import crypto
 from gonghui.core.audit import audit_record
-from gonghui.core.pinyin import name_initials, name_pinyin
-from gonghui.core.validators import birth_date_of, gender_of, mask_id
 from gonghui.demo.activities import build_activities
 from gonghui.demo.coverage import build_coverage
 from gonghui.demo.fake import EDUCATION, INDUSTRIES, OCCUPATIONS, SKILL_LEVELS, Faker
 from gonghui.members.models import Membership, Person
+from gonghui.members.services import person_from_valid
 from gonghui.orgs.models import Enterprise, Organisation
 
 DEMO_PASSWORD = "Gonghui-demo-2025"
@@ -48,17 +46,9 @@ def _org(code, name, kind, parent, established_on) -> Organisation:
 
 def _person(faker: Faker, joined: date, name: str | None = None) -> Person:
     """A fictional person who was between 18 and 58 when they joined."""
-    number = faker.resident_id(born=faker.birth_date(joined.year - 58, joined.year - 19))
-    name = name or faker.name()
-    return Person(
-        name=name,
-        name_initials=name_initials(name),
-        name_pinyin=name_pinyin(name),
-        id_hash=crypto.lookup_hash(number),
-        id_encrypted=crypto.encrypt(number),
-        id_masked=mask_id(number),
-        birth_date=birth_date_of(number),
-        gender=gender_of(number),
+    return person_from_valid(
+        number=faker.resident_id(born=faker.birth_date(joined.year - 58, joined.year - 19)),
+        name=name or faker.name(),
         mobile=faker.mobile(),
         education=faker.random.choice(EDUCATION),
         occupation=faker.random.choice(OCCUPATIONS),

@@ -52,13 +52,9 @@ def person_find(*, id_number: str) -> Person | None:
     return Person.objects.filter(id_hash=crypto.lookup_hash(_validate_id(id_number))).first()
 
 
-def person_build(*, id_number: str, name: str, mobile: str, **profile) -> Person:
-    """A new, validated, unsaved Person (the import saves them in bulk)."""
-    number = _validate_id(id_number)
-    name = normalise_name(name)
-    if not name:
-        raise field_error("name", _("姓名不能为空"))
-    person = Person(
+def person_from_valid(*, number: str, name: str, mobile: str, **profile) -> Person:
+    """An unsaved Person from an ID number, name and mobile that are already valid and normalised."""
+    return Person(
         name=name,
         name_initials=name_initials(name),
         name_pinyin=name_pinyin(name),
@@ -67,10 +63,28 @@ def person_build(*, id_number: str, name: str, mobile: str, **profile) -> Person
         id_masked=mask_id(number),
         birth_date=birth_date_of(number),
         gender=gender_of(number),
-        mobile=_validate_mobile(mobile),
+        mobile=mobile,
         **{k: (v or "").strip() for k, v in profile.items() if k in PROFILE_FIELDS},
     )
-    return person
+
+
+def person_build(*, id_number: str, name: str, mobile: str, **profile) -> Person:
+    """A new, validated, unsaved Person."""
+    number = _validate_id(id_number)
+    name = normalise_name(name)
+    if not name:
+        raise field_error("name", _("姓名不能为空"))
+    return person_from_valid(number=number, name=name, mobile=_validate_mobile(mobile), **profile)
+
+
+def check_joinable(person: Person, *, name: str) -> None:
+    """A known person may join a union: the name matches their record and they are active nowhere."""
+    if normalise_name(name) != person.name:
+        raise field_error(
+            "name", _("该公民身份号码已登记的姓名为%(name)s，与填写的不一致") % {"name": person.name}
+        )
+    if (active := person.memberships.active().select_related("union").first()) is not None:
+        raise active_membership_error(active)
 
 
 @transaction.atomic
@@ -162,12 +176,7 @@ def member_join(
         person.save()
         audit_record(actor=by, action="person.create", obj=person)
     else:
-        if normalise_name(name) != person.name:
-            raise field_error(
-                "name", _("该公民身份号码已登记的姓名为%(name)s，与填写的不一致") % {"name": person.name}
-            )
-        if (active := person.memberships.active().select_related("union").first()) is not None:
-            raise active_membership_error(active)
+        check_joinable(person, name=name)
         last = person.memberships.order_by("-ended_on").first()
         if last is not None and last.ended_on > started_on:
             raise field_error(
