@@ -192,7 +192,7 @@ def _import_export(path: str) -> None:
 
 def _raw(path: str, union) -> float:
     """Prepares the rows untimed (validated, encrypted), then times only the inserts."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from gonghui.members.models import Membership, Person
@@ -200,26 +200,31 @@ def _raw(path: str, union) -> float:
 
     spool = services._Spool()
     services._check(path=Path(path), union=union, progress=None, spool=spool)
-    entries = [entry for batch in spool for entry in batch]
+    people = [person for _choice, person in spool.selected(0)]
+    memberships = [membership for _choice, membership in spool.selected(1)]
     now = timezone.now()
+    if connection.vendor != "postgresql":
+        now = connection.ops.adapt_datetimefield_value(now)
     started = time.perf_counter()
     with transaction.atomic():  # one insert per table, as the import does
-        person_ids = bulk.allocate_ids(Person, len(entries))
-        membership_ids = bulk.allocate_ids(Membership, len(entries))
+        person_ids = bulk.allocate_ids(Person, len(people))
+        membership_ids = bulk.allocate_ids(Membership, len(memberships))
         bulk.insert(
             Person,
             services.PERSON_FIELDS,
-            [(pid, *person, now) for (_kind, person, _m), pid in zip(entries, person_ids, strict=True)],
+            [(pid, *person, now) for person, pid in zip(people, person_ids, strict=True)],
+            adapted=True,
         )
         bulk.insert(
             Membership,
             services.MEMBERSHIP_FIELDS,
             [
                 (mid, pid, union.pk, enterprise_id, card, started_on, "joined", None, "", "", now)
-                for (_kind, _person, (enterprise_id, card, started_on)), pid, mid in zip(
-                    entries, person_ids, membership_ids, strict=True
+                for (enterprise_id, card, started_on, _name), pid, mid in zip(
+                    memberships, person_ids, membership_ids, strict=True
                 )
             ],
+            adapted=True,
         )
     return started
 

@@ -60,13 +60,14 @@ def _json(value) -> str:
     return value if isinstance(value, JSONText) else json.dumps(value, ensure_ascii=False)
 
 
-def insert(model: type[Model], fields: list[str], rows: Iterable[tuple]) -> None:
+def insert(model: type[Model], fields: list[str], rows: Iterable[tuple], *, adapted: bool = False) -> None:
     """Inserts rows (tuples in the order of fields; JSON fields as dicts or JSONText) into the model's
-    table, streaming: rows may be any iterable, consumed once."""
+    table, streaming: rows may be any iterable, consumed once. adapted: the caller already gives every
+    value in the form the database takes (dates as text on SQLite, JSON as JSONText)."""
     table = model._meta.db_table
     columns = columns_of(model, fields)
     adapters = {}
-    for i, f in enumerate(fields):
+    for i, f in enumerate(fields if not adapted else ()):
         kind = model._meta.get_field(f).get_internal_type()
         if kind == "JSONField":
             adapters[i] = _json
