@@ -297,6 +297,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--no-import-export", action="store_true")
+    parser.add_argument("--contenders", default="gonghui,export,raw,import-export", help="which to run")
+    parser.add_argument("--file", type=Path, help="an already generated roster of --rows rows (same seed)")
     parser.add_argument("--child", nargs=2, metavar=("CONTENDER", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -311,13 +313,16 @@ def main() -> None:
     from gonghui.rosters.tests.files import roster_rows, write_xlsx
 
     workdir = Path(tempfile.mkdtemp(prefix="gonghui-bench-"))
-    path = workdir / f"roster-{args.rows}.xlsx"
+    path = args.file or workdir / f"roster-{args.rows}.xlsx"
     started = time.perf_counter()
-    write_xlsx(path, roster_rows(args.rows, ENTERPRISES, seed=2025))
+    if not args.file:
+        write_xlsx(path, roster_rows(args.rows, ENTERPRISES, seed=2025))
     print(
         f"roster: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, generated in {time.perf_counter() - started:.0f} s"
     )
-    contenders = ["gonghui", "export", "raw"] + ([] if args.no_import_export else ["import-export"])
+    contenders = [
+        c for c in args.contenders.split(",") if not (args.no_import_export and c == "import-export")
+    ]
     print(f"{'database':<10} {'contender':<14} {'seconds':>8} {'rows/s':>9} {'peak MB':>8} {'RSS bound':>9}")
     for kind in args.databases.split(","):
         database = Database(kind, workdir)
@@ -332,9 +337,11 @@ def main() -> None:
                 print(
                     f"{kind:<10} {contender:<14} {result['seconds']:>8.1f} {rate:>9,.0f} {result['peak_mb']:>8.0f} {result['rss_bound_mb']:>9.0f}"
                 )
-            ours = results["gonghui"]["seconds"]
-            notes = [f"raw is {ours / results['raw']['seconds']:.1f}x faster than gonghui"]
-            if "import-export" in results:
+            ours = results["gonghui"]["seconds"] if "gonghui" in results else None
+            notes = []
+            if ours and "raw" in results:
+                notes.append(f"raw is {ours / results['raw']['seconds']:.1f}x faster than gonghui")
+            if ours and "import-export" in results:
                 notes.append(
                     f"gonghui is {results['import-export']['seconds'] / ours:.1f}x django-import-export"
                 )
