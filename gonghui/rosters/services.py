@@ -264,10 +264,14 @@ class _Known:
 
 def _lookup(hashes: list[str]) -> dict[str, _Known]:
     """People already registered under these ID numbers, with their active union: two queries."""
-    people = {
-        h: (pk, name)
-        for pk, h, name in Person.objects.filter(id_hash__in=hashes).values_list("id", "id_hash", "name")
-    }
+    # Raw: the ORM prepares each of a chunk's 2,000 values one by one, a tenth of the main process's work.
+    marks = ", ".join(["%s"] * len(hashes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "id", "id_hash", "name" FROM "{Person._meta.db_table}" WHERE "id_hash" IN ({marks})',  # noqa: S608
+            hashes,
+        )
+        people = {h: (pk, name) for pk, h, name in cursor.fetchall()}
     if not people:
         return {}
     ids = [pk for pk, _name in people.values()]
