@@ -60,13 +60,42 @@ def _json(value) -> str:
     return value if isinstance(value, JSONText) else json.dumps(value, ensure_ascii=False)
 
 
-def insert(model: type[Model], fields: list[str], rows: Iterable[tuple]) -> None:
+# Column types that psycopg sends in COPY's binary format straight from the Python values we insert
+# (str, int, date, aware datetime, None): the server then parses no text — a tenth less of its work.
+BINARY_TYPES = {
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "text": "text",
+    "date": "date",
+    "timestamp with time zone": "timestamptz",
+    "boolean": "bool",
+}
+
+
+def _binary_types(model: type[Model], fields: list[str]) -> list[str] | None:
+    """The columns' types for a binary COPY, or None when one of them is sent as text (JSON, inet…)."""
+    types = []
+    for f in fields:
+        field = model._meta.get_field(f)
+        kind = (
+            field.db_type(connection) if not field.is_relation else field.target_field.rel_db_type(connection)
+        )
+        kind = "text" if kind.startswith("varchar") else kind
+        if kind not in BINARY_TYPES:
+            return None
+        types.append(BINARY_TYPES[kind])
+    return types
+
+
+def insert(model: type[Model], fields: list[str], rows: Iterable[tuple], *, adapted: bool = False) -> None:
     """Inserts rows (tuples in the order of fields; JSON fields as dicts or JSONText) into the model's
-    table, streaming: rows may be any iterable, consumed once."""
+    table, streaming: rows may be any iterable, consumed once. adapted: the caller already gives every
+    value in the form the database takes (dates as text on SQLite, JSON as JSONText)."""
     table = model._meta.db_table
     columns = columns_of(model, fields)
     adapters = {}
-    for i, f in enumerate(fields):
+    for i, f in enumerate(fields if not adapted else ()):
         kind = model._meta.get_field(f).get_internal_type()
         if kind == "JSONField":
             adapters[i] = _json
@@ -79,7 +108,11 @@ def insert(model: type[Model], fields: list[str], rows: Iterable[tuple]) -> None
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+            types = _binary_types(model, fields)
+            binary = " (FORMAT BINARY)" if types else ""
+            with cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN{binary}') as copy:
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
         else:

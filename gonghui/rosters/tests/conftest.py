@@ -35,8 +35,8 @@ import sys, time
 from gonghui.rosters import bulk
 original = bulk.insert
 calls = []
-def insert(model, fields, rows):
-    original(model, fields, rows)
+def insert(model, fields, rows, **options):
+    original(model, fields, rows, **options)
     calls.append(model)
     if len(calls) == 2:  # the people and their memberships are in, inside the open transaction
         print("WRITING", flush=True)

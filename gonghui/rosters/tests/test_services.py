@@ -200,11 +200,11 @@ def test_a_database_refusal_midway_leaves_nothing(
     calls = []
     original = bulk.insert
 
-    def failing_insert(model, fields, rows):
+    def failing_insert(model, fields, rows, **options):
         calls.append(model)
         if model is Membership:
             raise RuntimeError("disk full")
-        original(model, fields, rows)
+        original(model, fields, rows, **options)
 
     monkeypatch.setattr(bulk, "insert", failing_insert)
     with pytest.raises(RuntimeError):
