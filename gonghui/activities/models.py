@@ -50,10 +50,6 @@ class Activity(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_lecture(self) -> bool:
-        return self.kind in self.LECTURE_KINDS
-
 
 class Registration(models.Model):
     """A member's registration for an activity; attended is set when attendance is recorded."""

@@ -18,11 +18,12 @@ import os
 import time
 from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 
 FERNET_VERSION = b"\x80"
+ENCRYPTION_PURPOSE = b"gonghui/field-encryption"
 
 
 def _derive(purpose: bytes) -> bytes:
@@ -30,14 +31,9 @@ def _derive(purpose: bytes) -> bytes:
 
 
 @cache
-def _fernet(master: str) -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_derive(b"gonghui/field-encryption")))
-
-
-@cache
 def _encryption_parts(master: str) -> tuple:
     """Fernet's key halves: the HMAC (signing) key, ready to copy, and the AES key."""
-    key = _derive(b"gonghui/field-encryption")
+    key = _derive(ENCRYPTION_PURPOSE)
     return hmac.new(key[:16], digestmod=hashlib.sha256), algorithms.AES(key[16:])
 
 

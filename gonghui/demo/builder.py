@@ -39,8 +39,7 @@ SIGN_INS = [
 
 def _org(code, name, kind, parent, established_on) -> Organisation:
     org = Organisation(code=code, name=name, kind=kind, parent=parent, established_on=established_on)
-    org.path = org.compute_path()
-    org.depth = org.path.count("/") - 2
+    org.place_in_tree()
     return org
 
 

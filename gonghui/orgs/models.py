@@ -74,11 +74,10 @@ class Organisation(models.Model):
     def is_federation(self) -> bool:
         return self.kind in self.FEDERATION_KINDS
 
-    def compute_path(self) -> str:
-        return f"{self.parent.path if self.parent else '/'}{self.code}/"
-
-    def is_within(self, root: "Organisation") -> bool:
-        return self.path.startswith(root.path)
+    def place_in_tree(self) -> None:
+        """Sets the materialised path and depth from the parent's; call before the first save."""
+        self.path = f"{self.parent.path if self.parent else '/'}{self.code}/"
+        self.depth = self.path.count("/") - 2
 
 
 class Enterprise(models.Model):

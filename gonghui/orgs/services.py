@@ -31,8 +31,7 @@ def organisation_create(
     org = Organisation(
         code=code, name=name, kind=kind, parent=parent, established_on=established_on, **fields
     )
-    org.path = org.compute_path()
-    org.depth = org.path.count("/") - 2
+    org.place_in_tree()
     org.full_clean()
     org.save()
     audit_record(actor=by, action="organisation.create", obj=org)

@@ -20,8 +20,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         org = model_class(*args, **kwargs)
-        org.path = org.compute_path()
-        org.depth = org.path.count("/") - 2
+        org.place_in_tree()
         org.save()
         return org
 
