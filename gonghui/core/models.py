@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import BytewiseCharField
+
 
 class AuditLogQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -31,7 +33,7 @@ class AuditLog(models.Model):
         db_constraint=False,
     )
     actor_username = models.CharField(_("账号"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    action = BytewiseCharField(_("操作"), max_length=64)  # indexed in Meta
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
@@ -45,7 +47,10 @@ class AuditLog(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["action"], name="audit_action_idx"),  # one index, for = and LIKE 'x%'
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_repr}"
