@@ -70,12 +70,13 @@ def _pss_kb(pid: int) -> int:
 class PeakMemory:
     """The peak of a process tree's memory: the sum of the proportional set sizes (PSS, from
     /proc/<pid>/smaps_rollup) of the process and its descendants (the forked check workers),
-    sampled every 100 ms by a thread of the benchmark's parent process. PSS shares each page among
+    sampled every 250 ms by a thread of the benchmark's parent process. PSS shares each page among
     the processes that map it, so pages a forked worker shares with its parent are counted once.
     Sampling from outside keeps the measured process's own interpreter out of it: a thread inside
-    it, reading smaps every 20 ms, took a fifth of a core and ran under its GIL."""
+    it, reading smaps every 20 ms, took a fifth of a core and ran under its GIL; each read also holds
+    the process's memory-map lock, which its own page faults wait for."""
 
-    def __init__(self, pid: int, interval: float = 0.1):
+    def __init__(self, pid: int, interval: float = 0.25):
         self.pid, self.interval, self.peak_kb, self._stop = pid, interval, 0, threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -198,7 +199,7 @@ def _raw(path: str, union) -> float:
     from gonghui.rosters import bulk, services
 
     spool = services._Spool()
-    services._check(path=Path(path), union=union, progress=None, spool=spool)
+    services._check(path=Path(path), union=union, progress=None, sink=spool)
     people = [person for _choice, person in spool.selected(0)]
     memberships = [membership for _choice, membership in spool.selected(1)]
     now = timezone.now()
