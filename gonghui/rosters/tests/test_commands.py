@@ -55,6 +55,22 @@ def test_dry_run_and_error_report(tmp_path, union_a, enterprise_a):
     assert len(sheet) == 2 and sheet[1][-1].startswith("入会日期：")
 
 
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_a_progress_bar_runs_to_the_end_then_says_it_is_writing(
+    tmp_path, monkeypatch, union_a, enterprise_a
+):
+    path = write_xlsx(tmp_path / "r.xlsx", roster_rows(5, [enterprise_a.name]))
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert command("import_members", str(path), "--union", "UA")[0] == 0
+    shown = terminal.getvalue()
+    assert shown.rstrip().endswith("\r处理 [" + "#" * 30 + "] 5/5\n正在写入数据库……")
+
+
 @pytest.mark.parametrize("content", [b"", b"name,id\n\xe5\xbc\xa0,1\n", b"PK\x03\x04 not a zip at all"])
 def test_an_unreadable_file_exits_2(tmp_path, union_a, content):
     path = tmp_path / "r.xlsx"

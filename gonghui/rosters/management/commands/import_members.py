@@ -41,7 +41,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             result = roster_import(
-                path=file, union=target, by=actor, dry_run=dry_run, source=file.name, progress=progress
+                path=file,
+                union=target,
+                by=actor,
+                dry_run=dry_run,
+                source=file.name,
+                progress=progress,
+                on_write=self._writing if progress else None,
             )
         except (RosterFileError, ImportAborted) as e:
             raise CommandError(f"{file}：{e}", returncode=2) from None
@@ -72,5 +78,9 @@ class Command(BaseCommand):
     def _progress(self, done: int, total: int) -> None:
         width = 30
         filled = width * done // total if total else width
-        sys.stderr.write(f"\r检查 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.write(f"\r处理 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+
+    def _writing(self) -> None:
+        sys.stderr.write("\n正在写入数据库……")
         sys.stderr.flush()
