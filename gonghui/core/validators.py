@@ -4,6 +4,7 @@ Each function returns the normalised value or raises ValidationError with a Chin
 names the field and the reason.
 """
 
+import math
 import re
 import unicodedata
 from datetime import date
@@ -20,6 +21,8 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 # resident ID's check-digit rule; python-stdnum rejects them, our members hold them.
 RESIDENCE_PERMIT_REGIONS = {"810000", "820000", "830000"}
 EARLIEST_BIRTH_YEAR = 1900
+RESIDENT_ID_RE = re.compile(r"\d{17}[\dX]")
+NUMBER_SEPARATORS_RE = re.compile(r"[\s\-]")
 
 
 def normalise_number(value) -> str:
@@ -27,7 +30,7 @@ def normalise_number(value) -> str:
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"[\s\-]", "", text).upper()
+    return NUMBER_SEPARATORS_RE.sub("", text).upper()
 
 
 def birth_date_of(number: str) -> date:
@@ -45,7 +48,7 @@ def validate_resident_id(value, *, today: date | None = None) -> str:
         raise ValidationError(_("公民身份号码不能为空"), code="required")
     if len(number) != 18:
         raise ValidationError(_("公民身份号码应为18位，当前为%(n)d位") % {"n": len(number)}, code="length")
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not RESIDENT_ID_RE.fullmatch(number):
         raise ValidationError(_("公民身份号码只能由数字和末位X组成"), code="format")
     try:
         born = birth_date_of(number)
@@ -60,7 +63,6 @@ def validate_resident_id(value, *, today: date | None = None) -> str:
     return number
 
 
-@cache
 def region_possible(code: str, birth_year: int) -> bool:
     """The region code exists and was not abolished before the birth year.
 
@@ -68,16 +70,26 @@ def region_possible(code: str, birth_year: int) -> bool:
     the person is registered when it is first issued, often years after birth (a 1990 birth in a
     district created in 2000 holds that district's code), so that check would refuse real numbers.
     """
+    last = _region_last_year(code)
+    return last is not None and last >= birth_year
+
+
+@cache
+def _region_last_year(code: str) -> float | None:
+    """The last year a region code was in use (infinity while it still is); None if it never was.
+    Cached by code alone: a roster holds a few thousand codes but many more (code, year) pairs."""
     info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
     if not info.get("county"):
-        return False
+        return None
+    last = None
     for county in info["county"].split(","):
         if not county.startswith("["):
-            return True
+            return math.inf
         end = county[1:].split("]")[0].split("-")[1]
-        if not end or int(end) >= birth_year:
-            return True
-    return False
+        if not end:
+            return math.inf
+        last = max(last or 0, int(end))
+    return last
 
 
 def validate_credit_code(value) -> str:

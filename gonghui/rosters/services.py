@@ -67,6 +67,7 @@ TEXT_LIMITS = {
 }
 DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 NAME_PUNCTUATION = {"·", " "}
+HAN_NAME_RE = re.compile(r"[\u4e00-\u9fff]+")  # most names: common Han characters only, nothing to look up
 
 EXAMPLE_ID_NUMBER = "360902199001011233"  # the template's example row (a made-up number)
 
@@ -122,21 +123,46 @@ class ImportResult:
 class _RowReader:
     """Turns the cells of one row into clean values, collecting every problem of the row."""
 
+    ENTERPRISES_REMEMBERED = 10_000  # distinct employer cells whose outcome is kept (typos included)
+
     def __init__(self, *, union: Organisation, positions: dict[str, int], today: date):
-        self.positions = positions
+        self.positions = list(positions.items())
         self.today = today
         enterprises = list(Enterprise.objects.filter(union=union).only("id", "name", "credit_code"))
         self.by_code = {e.credit_code: e.pk for e in enterprises}
         self.by_name: dict[str, list[int]] = {}
         for e in enterprises:
             self.by_name.setdefault(_compact_name(e.name), []).append(e.pk)
+        self.employers: dict = {}  # an employer cell → its enterprise id, or the reason it has none
 
-    def cell(self, cells: list, key: str):
-        position = self.positions.get(key)
-        if position is None or position >= len(cells):
-            return None
-        value = cells[position]
-        return None if value == "" else value
+    def cells(self, cells: list) -> dict:
+        """The row's cells by column key; None for an empty cell or a column the file lacks."""
+        width = len(cells)
+        return {
+            key: None if position >= width or cells[position] == "" else cells[position]
+            for key, position in self.positions
+        }
+
+    def employer(self, value) -> int | str:
+        """The enterprise an employer cell names (by credit code or by exact name), or why none."""
+        key = (value.__class__, value)  # 1, 1.0 and True are equal keys but read differently
+        if key in self.employers:
+            return self.employers[key]
+        text = excel.cell_text(value).strip()
+        code = normalise_number(text)
+        if code in self.by_code:
+            found = self.by_code[code]
+        else:
+            matches = self.by_name.get(_compact_name(text), [])
+            if len(matches) == 1:
+                found = matches[0]
+            elif matches:
+                found = _("有多家企业同名，请填写统一社会信用代码")
+            else:
+                found = _("“%(name)s”不是本工会覆盖的企业（按全称或统一社会信用代码查找）") % {"name": text}
+        if len(self.employers) < self.ENTERPRISES_REMEMBERED:
+            self.employers[key] = found
+        return found
 
     def read(self, number: int, cells: list) -> tuple[dict, list[Problem]]:
         problems: list[Problem] = []
@@ -144,24 +170,26 @@ class _RowReader:
         def problem(key: str, reason: str) -> None:
             problems.append(Problem(number, COLUMN_BY_KEY[key].header, reason))
 
+        raw = self.cells(cells)
         values: dict = {}
         for key in ("name", "id_number", "mobile", "enterprise", "started_on"):
-            if self.cell(cells, key) is None:
+            if raw.get(key) is None:
                 problem(key, _("必填，不能为空"))
         if problems:
             return values, problems
 
-        name = normalise_name(unicodedata.normalize("NFC", str(self.cell(cells, "name"))))
-        bad = sorted(
-            {c for c in name if c not in NAME_PUNCTUATION and unicodedata.category(c)[0] not in "LM"}
-        )
-        if bad:
-            problem("name", _("含有不能用于姓名的字符：%(chars)s") % {"chars": " ".join(bad)})
-        elif len(name) > NAME_MAX:
+        name = normalise_name(unicodedata.normalize("NFC", str(raw["name"])))
+        if not HAN_NAME_RE.fullmatch(name):
+            bad = sorted(
+                {c for c in name if c not in NAME_PUNCTUATION and unicodedata.category(c)[0] not in "LM"}
+            )
+            if bad:
+                problem("name", _("含有不能用于姓名的字符：%(chars)s") % {"chars": " ".join(bad)})
+        if len(name) > NAME_MAX and not problems:
             problem("name", _("不能超过%(n)d个字") % {"n": NAME_MAX})
         values["name"] = name
 
-        raw_id = self.cell(cells, "id_number")
+        raw_id = raw["id_number"]
         if isinstance(raw_id, int | float):
             problem(
                 "id_number",
@@ -178,7 +206,7 @@ class _RowReader:
                     reason += _("（末位X可能丢失）")
                 problem("id_number", reason)
 
-        raw_mobile = self.cell(cells, "mobile")
+        raw_mobile = raw["mobile"]
         if isinstance(raw_mobile, float) and raw_mobile.is_integer():
             raw_mobile = int(raw_mobile)
         try:
@@ -186,25 +214,13 @@ class _RowReader:
         except ValidationError as e:
             problem("mobile", e.messages[0])
 
-        raw_enterprise = self.cell(cells, "enterprise")
-        enterprise_text = excel.cell_text(raw_enterprise).strip()
-        code = normalise_number(enterprise_text)
-        if code in self.by_code:
-            values["enterprise_id"] = self.by_code[code]
+        employer = self.employer(raw["enterprise"])
+        if isinstance(employer, int):
+            values["enterprise_id"] = employer
         else:
-            matches = self.by_name.get(_compact_name(enterprise_text), [])
-            if len(matches) == 1:
-                values["enterprise_id"] = matches[0]
-            elif matches:
-                problem("enterprise", _("有多家企业同名，请填写统一社会信用代码"))
-            else:
-                problem(
-                    "enterprise",
-                    _("“%(name)s”不是本工会覆盖的企业（按全称或统一社会信用代码查找）")
-                    % {"name": enterprise_text},
-                )
+            problem("enterprise", employer)
 
-        started_on = _parse_date(self.cell(cells, "started_on"))
+        started_on = _parse_date(raw["started_on"])
         if started_on is None:
             problem("started_on", _("应为Excel日期或 YYYY-MM-DD 格式的日期"))
         elif started_on > self.today:
@@ -220,7 +236,7 @@ class _RowReader:
                         % {"age": age, "a": MIN_AGE, "b": MAX_AGE},
                     )
 
-        gender = excel.cell_text(self.cell(cells, "gender")).strip()
+        gender = excel.cell_text(raw.get("gender")).strip()
         if gender:
             if gender not in excel.GENDERS:
                 problem("gender", _("应为“男”或“女”"))
@@ -228,7 +244,7 @@ class _RowReader:
                 problem("gender", _("与公民身份号码中的性别不一致"))
 
         for key, limit in TEXT_LIMITS.items():
-            text = excel.cell_text(self.cell(cells, key)).strip()
+            text = excel.cell_text(raw.get(key)).strip()
             if len(text) > limit:
                 problem(key, _("不能超过%(n)d个字符") % {"n": limit})
             values[key] = text
