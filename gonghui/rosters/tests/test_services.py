@@ -94,6 +94,25 @@ def test_a_former_member_rejoins(tmp_path, faker, union_a, enterprise_a, admin_a
     ]
 
 
+def test_a_former_member_cannot_rejoin_before_their_last_membership_ended(
+    tmp_path, faker, union_a, enterprise_a, admin_a, member_b
+):
+    member_leave(membership=member_b, on=date(2023, 1, 1), by=None)
+    person = member_b.person
+    row = member_row(
+        faker,
+        enterprise_a.name,
+        id_number=person.reveal_id_number(),
+        name=person.name,
+        started_on=date(2022, 12, 31),
+    )
+    result = run(tmp_path, [row], union_a, admin_a)
+    assert [(p.row, p.column, p.reason) for p in result.problems] == [
+        (2, "入会日期", "不能早于该人员上一段会员关系的结束日期2023-01-01")
+    ]
+    assert result.summary()["created"] == 0 and person.memberships.count() == 1
+
+
 def test_every_row_rule_names_row_column_and_reason(
     tmp_path, faker, union_a, enterprise_a, enterprise_b, admin_a
 ):
