@@ -252,10 +252,7 @@ class Database:
         self.drop()
         env = {**os.environ, **ENV, "GONGHUI_VAR_DIR": str(self.workdir / "var")}
         if self.kind == "sqlite":
-            db = self.workdir / "bench.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            env["DATABASE_URL"] = f"sqlite:///{db}"
+            env["DATABASE_URL"] = f"sqlite:///{self.sqlite_path}"
         else:
             import psycopg
 
@@ -269,7 +266,13 @@ class Database:
         subprocess.run([sys.executable, "-c", SEED.format(names=ENTERPRISES)], env=env, check=True)  # noqa: S603
         return env
 
+    @property
+    def sqlite_path(self) -> Path:
+        return self.workdir / "bench.sqlite3"
+
     def drop(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.sqlite_path}{suffix}").unlink(missing_ok=True)
         if self.pg_name:
             import psycopg
 
@@ -278,19 +281,25 @@ class Database:
             self.pg_name = None
 
 
-def run(env: dict, contender: str, path: Path, rows: int) -> dict:
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "bench.roster", "--child", contender, str(path), "--rows", str(rows)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+def measured(env: dict, *args: str) -> tuple[str, float, float]:
+    """Runs our interpreter with args in a process of its own; returns its output, its seconds and
+    the peak memory of its process tree. A failure ends the benchmark with the process's error."""
+    started = time.perf_counter()
+    process = subprocess.Popen(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     with PeakMemory(process.pid) as memory:
         stdout, stderr = process.communicate()
     if process.returncode != 0:
-        raise SystemExit(f"{contender} failed:\n{stderr[-3000:]}")
-    return {**json.loads(stdout.strip().splitlines()[-1]), "peak_mb": memory.mb}
+        raise SystemExit(f"{' '.join(args)} exited {process.returncode}:\n{stderr[-3000:]}")
+    return stdout, time.perf_counter() - started, memory.mb
+
+
+def run(env: dict, contender: str, path: Path, rows: int) -> dict:
+    stdout, _seconds, peak_mb = measured(
+        env, "-m", "bench.roster", "--child", contender, str(path), "--rows", str(rows)
+    )
+    return {**json.loads(stdout.strip().splitlines()[-1]), "peak_mb": peak_mb}
 
 
 def main() -> None:

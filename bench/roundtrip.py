@@ -20,7 +20,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.roster import ENTERPRISES, ENV, Database, PeakMemory
+from bench.roster import ENTERPRISES, ENV, Database, measured
 
 UNKNOWN_EMPLOYER = "无名科技有限公司"
 NAME, ID, MOBILE, EMPLOYER, JOINED = range(5)
@@ -66,20 +66,8 @@ def corrected(report: Path, bad: dict[int, str], good: dict[int, list], out: Pat
 
 def gonghui(env: dict, *args: str) -> tuple[dict, float, float]:
     """Runs `gonghui ARGS --json`; returns its summary, seconds and peak memory (PSS of its tree)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
-        [sys.executable, "-m", "gonghui", *args, "--json"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    with PeakMemory(process.pid) as memory:
-        stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"gonghui {' '.join(args)} exited {process.returncode}:\n{stderr[-3000:]}")
-    return json.loads(stdout.strip().splitlines()[-1]), seconds, memory.mb
+    stdout, seconds, peak_mb = measured(env, "-m", "gonghui", *args, "--json")
+    return json.loads(stdout.strip().splitlines()[-1]), seconds, peak_mb
 
 
 COUNTS = """
@@ -177,8 +165,6 @@ def main() -> None:
             )
         finally:
             database.drop()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{workdir / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
