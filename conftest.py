@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from gonghui.accounts.models import Role, User
+from gonghui.accounts.models import User
+from gonghui.core.roles import Role
 from gonghui.members.tests.factories import make_member
 from gonghui.orgs.models import Organisation
 from gonghui.orgs.tests.factories import EnterpriseFactory, OrganisationFactory
@@ -79,6 +80,11 @@ def _user(username, role, organisation=None, person=None):
 @pytest.fixture
 def officer(zone):
     return _user("officer", Role.FEDERATION_STAFF, zone)
+
+
+@pytest.fixture
+def city_officer(zone):
+    return _user("city-officer", Role.FEDERATION_STAFF, zone.parent)
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def child(contender: str, path: str, rows: int) -> dict:
     import django
 
     django.setup()
-    from gonghui.core.scoping import SystemActor
+    from gonghui.core.scope import SystemActor
     from gonghui.orgs.models import Organisation
 
     union = Organisation.objects.get(code="BENCH")

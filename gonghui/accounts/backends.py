@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
@@ -17,3 +18,8 @@ class LockoutModelBackend(ModelBackend):
         if username and is_locked_out(username=username, ip=ip):
             raise AccountLockedOut
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, with the organisation their scope is built from (one query)."""
+        user = get_user_model()._default_manager.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

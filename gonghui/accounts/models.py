@@ -2,18 +2,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    PLATFORM_ADMIN = "platform_admin", _("平台管理员")
-    FEDERATION_STAFF = "federation_staff", _("总工会工作人员")
-    UNION_ADMIN = "union_admin", _("基层工会管理员")
-    ACADEMY_STAFF = "academy_staff", _("工匠学院工作人员")
-    LAWYER = "lawyer", _("律师")
-    WORKER = "worker", _("职工")
+from gonghui.core.roles import Role
 
 
 class User(AbstractUser):
-    """A sign-in. Its role and organisation decide what it may see (gonghui.core.scoping)."""
+    """A sign-in. Its role and organisation decide what it may see (gonghui.core.scope)."""
 
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.WORKER)
     organisation = models.ForeignKey(

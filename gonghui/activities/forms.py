@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.activities.models import Activity, WelfareDistribution
-from gonghui.members.forms import DateInput, UnionChoiceField
+from gonghui.core.widgets import DateInput
+from gonghui.orgs.forms import UnionChoiceField
 from gonghui.orgs.models import Organisation
 
 

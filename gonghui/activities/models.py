@@ -5,6 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.roles import Role
+from gonghui.core.scope import OFFICER_REACH, OFFICERS, Reach, ScopedQuerySet, Visibility
+
 
 class Activity(models.Model):
     """An activity organised by a union or a federation for the members of its subtree."""
@@ -41,6 +44,9 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organiser__path", union="organiser", read=OFFICER_REACH, write=OFFICERS)
+
     class Meta:
         verbose_name = _("工会活动")
         verbose_name_plural = _("工会活动")
@@ -69,6 +75,15 @@ class Registration(models.Model):
         related_name="+",
     )
     registered_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(
+        tree="activity__organiser__path",
+        union="activity__organiser",
+        person="person",
+        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON},
+        write=OFFICERS,
+    )
 
     class Meta:
         verbose_name = _("活动报名")
@@ -122,6 +137,9 @@ class WelfareDistribution(models.Model):
     )
     signed_off_at = models.DateTimeField(_("签批时间"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="union__path", union="union", read=OFFICER_REACH, write=OFFICERS)
+
     class Meta:
         verbose_name = _("福利发放")
         verbose_name_plural = _("福利发放")
@@ -171,6 +189,15 @@ class WelfareRecipient(models.Model):
         related_name="+",
     )
     added_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(
+        tree="distribution__union__path",
+        union="distribution__union",
+        person="person",
+        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON},
+        write=OFFICERS,
+    )
 
     class Meta:
         verbose_name = _("福利领取")

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gonghui.activities.models import Activity, Registration, WelfareDistribution, WelfareRecipient
-from gonghui.core import crypto, scoping
+from gonghui.core import crypto
 from gonghui.core.validators import normalise_number
 from gonghui.members.models import Membership, Person
 from gonghui.members.selectors import ID_RE
@@ -14,7 +14,7 @@ CENT = Decimal("0.01")  # SQLite's SUM loses the scale of a decimal column
 
 def activity_list(user, *, year: int | None = None, kind: str = "") -> QuerySet[Activity]:
     """One query: each activity with its organiser and its registered and attended counts."""
-    qs = scoping.visible_activities(user).select_related("organiser")
+    qs = Activity.objects.visible_to(user).select_related("organiser")
     if year:
         qs = qs.filter(held_on__year=year)
     if kind:
@@ -31,7 +31,7 @@ def registrations_of(activity: Activity) -> QuerySet[Registration]:
 
 def welfare_list(user, *, year: int | None = None) -> QuerySet[WelfareDistribution]:
     """One query: each distribution with its union, officers, number of recipients and total amount."""
-    qs = scoping.visible_welfare_distributions(user).select_related("union", "created_by", "signed_off_by")
+    qs = WelfareDistribution.objects.visible_to(user).select_related("union", "created_by", "signed_off_by")
     if year:
         qs = qs.filter(distributed_on__year=year)
     return qs.annotate(recipient_count=Count("recipients"), total=Sum("recipients__amount")).order_by(

@@ -1,16 +1,15 @@
-"""Writes on activities and welfare distributions. Each is one transaction with its audit row."""
+"""Writes on activities and welfare distributions. Each checks its actor against the scope before it
+changes anything (NotInScope otherwise) and is one transaction with its audit row."""
 
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.activities.models import Activity, Registration, WelfareDistribution, WelfareRecipient
-from gonghui.core import scoping
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
 from gonghui.members.models import Membership, Person
@@ -20,8 +19,8 @@ from gonghui.orgs.models import Organisation
 def membership_on(*, person: Person, root: Organisation, on: date) -> Membership | None:
     """The person's membership, on that day, in a union of root's subtree (root itself for a union)."""
     return (
-        Membership.objects.filter(person=person, union__path__startswith=root.path, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        Membership.objects.active_on(on)
+        .filter(person=person, union__path__startswith=root.path)
         .select_related("union")
         .first()
     )
@@ -42,6 +41,8 @@ def activity_create(
     capacity: int | None = None,
     description: str = "",
 ) -> Activity:
+    """An activity organised by an organisation the actor acts for (a union, or a federation)."""
+    organiser = Organisation.objects.writable_by(by).require(organiser)
     if organiser.dissolved_on is not None:
         raise field_error("organiser", _("%(org)s已撤销，不能组织活动") % {"org": organiser})
     activity = Activity(
@@ -70,14 +71,16 @@ def not_registrable_error(organiser: Organisation):
     return field_error("person", _("该人员不是%(org)s的在册会员，不能报名") % {"org": organiser})
 
 
-def _locked(activity: Activity) -> Activity:
+def _locked(activity: Activity, by) -> Activity:
+    """The activity, if the actor acts for its organiser, locked for this transaction."""
+    Activity.objects.writable_by(by).require(activity)
     return Activity.objects.select_for_update().select_related("organiser").get(pk=activity.pk)
 
 
 @transaction.atomic
 def activity_register(*, activity: Activity, person: Person, by) -> Registration:
     """Registers a member of a union in the organiser's subtree; refuses duplicates and a full activity."""
-    activity = _locked(activity)
+    activity = _locked(activity, by)
     if activity.status != Activity.Status.PLANNED:
         raise field_error("person", _("该活动已举办或已取消，不能再报名"))
     if membership_on(person=person, root=activity.organiser, on=timezone.localdate()) is None:
@@ -99,7 +102,7 @@ def activity_register(*, activity: Activity, person: Person, by) -> Registration
 @transaction.atomic
 def activity_record_attendance(*, activity: Activity, attended: Iterable[int], by) -> Activity:
     """Records who attended (registration ids; everyone else absent) and marks the activity held."""
-    activity = _locked(activity)
+    activity = _locked(activity, by)
     if activity.status == Activity.Status.CANCELLED:
         raise field_error("attended", _("该活动已取消，不能签到"))
     if activity.held_on > timezone.localdate():
@@ -120,7 +123,7 @@ def activity_record_attendance(*, activity: Activity, attended: Iterable[int], b
 
 @transaction.atomic
 def activity_cancel(*, activity: Activity, by, reason: str = "") -> Activity:
-    activity = _locked(activity)
+    activity = _locked(activity, by)
     if activity.status != Activity.Status.PLANNED:
         raise field_error("reason", _("只能取消尚未举办的活动"))
     activity.status = Activity.Status.CANCELLED
@@ -143,6 +146,8 @@ def welfare_create(
     amount: Decimal,
     by,
 ) -> WelfareDistribution:
+    """A distribution of a grassroots union the actor acts for, recorded by them as its 经办人."""
+    union = Organisation.objects.writable_by(by).require(union)
     if not union.is_grassroots:
         raise field_error("union", _("福利由基层工会发放"))
     if union.dissolved_on is not None:
@@ -169,7 +174,9 @@ def welfare_create(
     return distribution
 
 
-def _draft(distribution: WelfareDistribution, field: str) -> WelfareDistribution:
+def _draft(distribution: WelfareDistribution, field: str, by) -> WelfareDistribution:
+    """The distribution, if the actor acts for its union, locked, and still a draft."""
+    WelfareDistribution.objects.writable_by(by).require(distribution)
     distribution = (
         WelfareDistribution.objects.select_for_update().select_related("union").get(pk=distribution.pk)
     )
@@ -193,7 +200,7 @@ def welfare_add_recipient(
     amount: Decimal | None = None,
 ) -> WelfareRecipient:
     """Adds a member of the distributing union (on the day of the distribution) to the list, once."""
-    distribution = _draft(distribution, "person")
+    distribution = _draft(distribution, "person", by)
     membership = membership_on(person=person, root=distribution.union, on=distribution.distributed_on)
     if membership is None:
         raise not_a_member_error(distribution.union)
@@ -228,11 +235,10 @@ def welfare_add_recipient(
 @transaction.atomic
 def welfare_add_all_members(*, distribution: WelfareDistribution, by) -> int:
     """Adds every member of the union on the day who is not yet on the list, at the standard item and amount."""
-    distribution = _draft(distribution, "person")
-    on = distribution.distributed_on
+    distribution = _draft(distribution, "person", by)
     memberships = (
-        Membership.objects.filter(union=distribution.union, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        Membership.objects.active_on(distribution.distributed_on)
+        .filter(union=distribution.union)
         .exclude(person_id__in=distribution.recipients.values("person_id"))
     )
     added = WelfareRecipient.objects.bulk_create(
@@ -255,7 +261,8 @@ def welfare_add_all_members(*, distribution: WelfareDistribution, by) -> int:
 
 @transaction.atomic
 def welfare_remove_recipient(*, recipient: WelfareRecipient, by) -> WelfareDistribution:
-    distribution = _draft(recipient.distribution, "person")
+    WelfareRecipient.objects.writable_by(by).require(recipient)
+    distribution = _draft(recipient.distribution, "person", by)
     audit_record(
         actor=by,
         action="welfare.remove_recipient",
@@ -269,11 +276,9 @@ def welfare_remove_recipient(*, recipient: WelfareRecipient, by) -> WelfareDistr
 @transaction.atomic
 def welfare_sign_off(*, distribution: WelfareDistribution, by) -> WelfareDistribution:
     """签批: a second officer of the union (or of a federation above it) confirms the list; it is then final."""
-    distribution = _draft(distribution, "signed_off_by")
+    distribution = _draft(distribution, "signed_off_by", by)
     if by.pk == distribution.created_by_id:
         raise field_error("signed_off_by", _("福利发放须由另一名工会干部签批，经办人不能签批本人登记的发放"))
-    if not scoping.may_sign_off_welfare(by, distribution.union):
-        raise field_error("signed_off_by", _("只有本工会或上级总工会的干部可以签批"))
     if not distribution.recipients.exists():
         raise field_error("signed_off_by", _("领取名单为空，不能签批"))
     distribution.status = WelfareDistribution.Status.SIGNED_OFF

@@ -18,8 +18,11 @@ from gonghui.activities.forms import (
     WelfareForm,
     YearFilterForm,
 )
-from gonghui.core import scoping
+from gonghui.activities.models import Activity, WelfareDistribution
 from gonghui.core.forms import run_service
+from gonghui.core.scope import get_or_404, scope_of
+from gonghui.orgs.models import Organisation
+from gonghui.orgs.selectors import managed_unions
 
 
 def _filters(form) -> dict:
@@ -31,8 +34,7 @@ def _filters(form) -> dict:
 
 @login_required
 def activity_list(request):
-    if not scoping.is_officer(request.user):
-        raise Http404
+    scope_of(request.user).require("activities.manage")
     form = ActivityFilterForm(request.GET or None)
     page = Paginator(selectors.activity_list(request.user, **_filters(form)), 50).get_page(
         request.GET.get("page")
@@ -42,7 +44,7 @@ def activity_list(request):
 
 @login_required
 def activity_create(request):
-    organisers = scoping.activity_organisers(request.user)
+    organisers = Organisation.objects.writable_by(request.user).filter(dissolved_on__isnull=True)
     if not organisers.exists():
         raise Http404
     form = ActivityForm(request.POST or None, organisers=organisers)
@@ -55,7 +57,7 @@ def activity_create(request):
 
 
 def _activity_or_404(user, pk):
-    return scoping.get_or_404(scoping.visible_activities(user).select_related("organiser"), pk=pk)
+    return get_or_404(Activity.objects.visible_to(user).select_related("organiser"), pk=pk)
 
 
 def _activity_page(request, activity, *, register_form=None, attendance_form=None, cancel_form=None):
@@ -124,7 +126,7 @@ def activity_cancel(request, pk):
 
 
 def _welfare_unions_or_404(user):
-    unions = scoping.managed_unions(user).filter(dissolved_on__isnull=True)
+    unions = managed_unions(user)
     if not unions.exists():
         raise Http404
     return unions
@@ -132,8 +134,7 @@ def _welfare_unions_or_404(user):
 
 @login_required
 def welfare_list(request):
-    if not scoping.is_officer(request.user):
-        raise Http404
+    scope_of(request.user).require("activities.manage")
     form = YearFilterForm(request.GET or None)
     page = Paginator(selectors.welfare_list(request.user, **_filters(form)), 50).get_page(
         request.GET.get("page")
@@ -153,8 +154,8 @@ def welfare_create(request):
 
 
 def _distribution_or_404(user, pk):
-    return scoping.get_or_404(
-        scoping.visible_welfare_distributions(user).select_related("union", "created_by", "signed_off_by"),
+    return get_or_404(
+        WelfareDistribution.objects.visible_to(user).select_related("union", "created_by", "signed_off_by"),
         pk=pk,
     )
 
@@ -219,7 +220,7 @@ def welfare_add_all_members(request, pk):
 @require_POST
 def welfare_remove_recipient(request, pk, recipient_pk):
     distribution = _distribution_or_404(request.user, pk)
-    recipient = scoping.get_or_404(distribution.recipients.select_related("person"), pk=recipient_pk)
+    recipient = get_or_404(distribution.recipients.select_related("person"), pk=recipient_pk)
     form = RecipientForm()
     if run_service(form, services.welfare_remove_recipient, recipient=recipient, by=request.user) is None:
         return _welfare_page(request, distribution, recipient_form=form)

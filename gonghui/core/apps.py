@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
     name = "gonghui.core"
     verbose_name = "核心"
+
+    def ready(self):
+        # Each app registers its capabilities, menu entries, KPIs, demo data and audit actions
+        # (gonghui.core.registry) from its own `registrations` module.
+        autodiscover_modules("registrations")

@@ -5,6 +5,7 @@ from contextvars import ContextVar
 from django.conf import settings
 
 from gonghui.core.models import AuditLog
+from gonghui.core.scope import SystemActor
 
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
@@ -25,9 +26,11 @@ def audit_record(
     ip: str | None = None,
     username: str = "",
 ) -> AuditLog:
+    """actor: a user, a SystemActor (recorded by its name, "system:<OS user>") or None (then username
+    says who tried, e.g. a failed sign-in)."""
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditLog.objects.create(
-        actor=actor if authenticated else None,
+        actor=actor if authenticated and not isinstance(actor, SystemActor) else None,
         actor_username=actor.get_username() if authenticated else username,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -1,12 +1,24 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.fields import BytewiseCharField
+from gonghui.core.roles import Role
+from gonghui.core.scope import ScopedQuerySet, Visibility
 
 
-class AuditLogQuerySet(models.QuerySet):
+def _about_their_users(scope) -> Q:
+    """What the sign-ins of the subtree did, and the failed sign-ins under their usernames."""
+    users = get_user_model().objects.filter(organisation__path__startswith=scope.path)
+    return Q(Exists(users.filter(pk=OuterRef("actor_id")))) | Q(
+        actor__isnull=True, actor_username__in=users.values("username")
+    )
+
+
+class AuditLogQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise PermissionError("the audit log is append-only")
 
@@ -42,6 +54,10 @@ class AuditLog(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
     objects = AuditLogQuerySet.as_manager()
+    visibility = Visibility(
+        read={Role.FEDERATION_STAFF: _about_their_users},
+        describe={Role.FEDERATION_STAFF: "done by, or signing in as, a user of their subtree"},
+    )
 
     class Meta:
         verbose_name = _("审计日志")

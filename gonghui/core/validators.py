@@ -1,4 +1,4 @@
-"""Validation of the numbers the platform keys on: resident ID, credit code, mobile phone.
+"""Validation of what the platform keys on: resident ID, credit code, mobile phone, a person's name.
 
 Each function returns the normalised value or raises ValidationError with a Chinese message that
 names the field and the reason.
@@ -90,6 +90,38 @@ def _region_last_year(code: str) -> float | None:
             return math.inf
         last = max(last or 0, int(end))
     return last
+
+
+NAME_MAX = 50
+HAN_NAME_RE = re.compile(r"[\u4e00-\u9fff]+")  # most names: common Han characters only, nothing to look up
+NAME_PUNCTUATION = {"·", " "}
+
+
+def normalise_name(value) -> str:
+    """NFC, runs of spaces to one, the middle dots of transcribed names (•, ・) to ·."""
+    name = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+    return name.replace("•", "·").replace("・", "·")
+
+
+def validate_person_name(value) -> str:
+    """One rule for a person's name everywhere (forms, roster import, founding registration): letters
+    of any script, combining marks, the middle dot and spaces — no markup, no formula, no control or
+    direction characters (U+202E…); at most NAME_MAX characters."""
+    name = normalise_name(value)
+    if not name:
+        raise ValidationError(_("姓名不能为空"), code="required")
+    if not HAN_NAME_RE.fullmatch(name):
+        bad = sorted(
+            {c for c in name if c not in NAME_PUNCTUATION and unicodedata.category(c)[0] not in "LM"}
+        )
+        if bad:
+            shown = " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+            raise ValidationError(
+                _("姓名含有不能使用的字符：%(chars)s") % {"chars": shown}, code="characters"
+            )
+    if len(name) > NAME_MAX:
+        raise ValidationError(_("姓名不能超过%(n)d个字") % {"n": NAME_MAX}, code="length")
+    return name
 
 
 def validate_credit_code(value) -> str:

@@ -7,15 +7,15 @@ never evaluated as a formula when the file is opened (CSV/formula injection).
 import io
 from datetime import date
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from gonghui.core.xlsx import workbook
 from gonghui.coverage.models import Step
 
 
 def targets_workbook(campaign, rows, *, today: date, cutoff: date) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    book = workbook(buffer, in_memory=True, constant_memory=True)
     sheet = book.add_worksheet(_("目标企业"))
     header = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
     dates = book.add_format({"num_format": "yyyy-mm-dd"})

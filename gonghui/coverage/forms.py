@@ -3,9 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.models import User
+from gonghui.core.widgets import DateInput
 from gonghui.coverage.models import Step
 from gonghui.coverage.services import TERM_YEARS
-from gonghui.members.forms import DateInput
 from gonghui.members.models import Person
 
 

@@ -12,7 +12,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.roles import Role
+from gonghui.core.scope import Reach, ScopedQuerySet, Visibility
 from gonghui.orgs.models import Enterprise, Organisation
+
+FEDERATION = {Role.FEDERATION_STAFF: Reach.TREE}
+STAFF_ONLY = (Role.FEDERATION_STAFF,)
+# A founding, its steps, documents and recruits hang from the enterprise's federation and union;
+# the union it founded may read its history, and only federation staff change it.
+FOUNDING_READ = {Role.FEDERATION_STAFF: Reach.TREE, Role.UNION_ADMIN: Reach.UNION}
+
+
+def _through_enterprise(prefix: str) -> tuple[str, str]:
+    return (f"{prefix}enterprise__federation__path", f"{prefix}enterprise__union__path")
 
 
 class Campaign(models.Model):
@@ -31,6 +43,9 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="federation__path", read=FEDERATION, write=STAFF_ONLY)
 
     class Meta:
         verbose_name = _("建会入会集中行动")
@@ -69,6 +84,9 @@ class Target(models.Model):
     )
     added_on = models.DateField(_("列入日期"), default=timezone.localdate)
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="campaign__federation__path", read=FEDERATION, write=STAFF_ONLY)
+
     class Meta:
         verbose_name = _("目标企业")
         verbose_name_plural = _("目标企业")
@@ -102,7 +120,7 @@ class Step(models.TextChoices):
 FINAL_STEPS = (Step.ESTABLISHED, Step.DROPPED)
 
 
-class FoundingQuerySet(models.QuerySet):
+class FoundingQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(state__in=FINAL_STEPS)
 
@@ -126,6 +144,7 @@ class Founding(models.Model):
     created_at = models.DateTimeField(_("启动时间"), default=timezone.now)
 
     objects = FoundingQuerySet.as_manager()
+    visibility = Visibility(tree=_through_enterprise(""), union="union", read=FOUNDING_READ, write=STAFF_ONLY)
 
     class Meta:
         verbose_name = _("建会流程")
@@ -163,6 +182,11 @@ class FoundingStep(models.Model):
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("步骤内容"), default=dict, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(
+        tree=_through_enterprise("founding__"), union="founding__union", read=FOUNDING_READ, write=STAFF_ONLY
+    )
+
     class Meta:
         verbose_name = _("建会步骤")
         verbose_name_plural = _("建会步骤")
@@ -187,6 +211,14 @@ class FoundingDocument(models.Model):
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小"))
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(
+        tree=_through_enterprise("step__founding__"),
+        union="step__founding__union",
+        read=FOUNDING_READ,
+        write=STAFF_ONLY,
+    )
+
     class Meta:
         verbose_name = _("建会材料")
         verbose_name_plural = _("建会材料")
@@ -208,6 +240,11 @@ class Recruit(models.Model):
     registered_on = models.DateField(_("登记日期"))
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(
+        tree=_through_enterprise("founding__"), union="founding__union", read=FOUNDING_READ, write=STAFF_ONLY
     )
 
     class Meta:
@@ -244,6 +281,11 @@ class GuidanceVisit(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(
+        tree=_through_enterprise(""), union="enterprise__union", read=FOUNDING_READ, write=STAFF_ONLY
+    )
 
     class Meta:
         verbose_name = _("指导走访")

@@ -17,8 +17,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.dates import add_years
 from gonghui.coverage.models import Campaign, Founding, GuidanceVisit, Step, Target
-from gonghui.coverage.services import add_years, campaign_rule
+from gonghui.coverage.services import campaign_rule
 from gonghui.orgs.models import Enterprise
 
 VISIT_WINDOW_DAYS = 90

@@ -21,9 +21,8 @@ else with a message a user understands, and then nothing is saved.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -32,11 +31,15 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.accounts.models import Role, User
-from gonghui.core import scoping
+from gonghui.accounts.models import User
+from gonghui.accounts.selectors import federation_staff_of
 from gonghui.core.audit import audit_record
+from gonghui.core.dates import not_future, term_end_for
 from gonghui.core.errors import field_error
-from gonghui.core.validators import validate_not_future
+from gonghui.core.roles import Role
+from gonghui.core.scope import scope_of
+from gonghui.core.uploads import validate_document
+from gonghui.core.validators import normalise_name
 from gonghui.coverage.models import (
     FINAL_STEPS,
     Campaign,
@@ -48,17 +51,9 @@ from gonghui.coverage.models import (
     Step,
     Target,
 )
+from gonghui.members import rules
 from gonghui.members.models import Person
-from gonghui.members.services import (
-    MAX_AGE,
-    MIN_AGE,
-    age_on,
-    check_joinable,
-    member_join,
-    normalise_name,
-    person_build,
-    person_find,
-)
+from gonghui.members.services import check_joinable, member_join, person_build, person_find
 from gonghui.orgs.models import Enterprise, Officer, Organisation
 from gonghui.orgs.services import enterprise_update, officer_appoint, organisation_create
 
@@ -113,21 +108,6 @@ MIN_RECRUITS = MIN_COMMITTEE
 TERM_YEARS = (3, 4, 5)  # 基层工会委员会每届任期三年至五年
 RECRUITING_STATES = (Step.PREPARATORY, Step.RECRUITMENT, Step.GROUPS, Step.SLATE)
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP = b"PK\x03\x04"
-DOCUMENT_SIGNATURES = {
-    ".pdf": b"%PDF-",
-    ".png": b"\x89PNG\r\n\x1a\n",
-    ".jpg": b"\xff\xd8\xff",
-    ".jpeg": b"\xff\xd8\xff",
-    ".docx": ZIP,
-    ".xlsx": ZIP,
-    ".ofd": ZIP,
-    ".doc": OLE,
-    ".xls": OLE,
-}
-
 
 def next_step(state: str) -> Step | None:
     """The step that follows a state, None once established or dropped."""
@@ -136,46 +116,14 @@ def next_step(state: str) -> Step | None:
     return FLOW[FLOW.index(Step(state)) + 1]
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def term_end_for(start: date, years: int) -> date:
-    return add_years(start, years) - timedelta(days=1)
-
-
-def validate_document(upload: UploadedFile) -> None:
-    """PDF, JPG/PNG, Word, Excel or OFD, at most 10 MB, and the content must match the extension."""
-    name = upload.name or ""
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in DOCUMENT_SIGNATURES:
-        raise field_error(
-            "documents", _("「%(name)s」：只能上传PDF、JPG/PNG图片、Word、Excel或OFD文件") % {"name": name}
-        )
-    if not upload.size:
-        raise field_error("documents", _("「%(name)s」是空文件") % {"name": name})
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise field_error("documents", _("「%(name)s」超过10 MB") % {"name": name})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(DOCUMENT_SIGNATURES[suffix]):
-        raise field_error("documents", _("「%(name)s」的内容与文件类型不符") % {"name": name})
-
-
 def _check_may_act(founding: Founding, by) -> None:
-    if not scoping.may_run_foundings(by) or not scoping.visible_foundings(by).filter(pk=founding.pk).exists():
-        raise ValidationError(_("只有属地总工会工作人员可以办理该企业的建会事项"), code="not_allowed")
+    """Federation staff whose subtree holds the enterprise run its founding; anyone else: NotInScope."""
+    scope_of(by).require("coverage.run")
+    Founding.objects.writable_by(by).require(founding)
 
 
 def _check_on(founding: Founding, on: date) -> None:
-    try:
-        validate_not_future(on, _("办理日期"))
-    except ValidationError as e:
-        raise ValidationError({"on": e.messages}) from None
+    not_future(on, field="on", label=_("办理日期"))
     if on < founding.state_on:
         raise field_error("on", _("办理日期不能早于上一步骤的日期%(d)s") % {"d": founding.state_on})
 
@@ -216,7 +164,10 @@ def campaign_create(
     include_new_form: bool = True,
     min_headcount: int = Enterprise.LARGE_HEADCOUNT,
 ) -> Campaign:
-    """A campaign of a federation, its targets drawn at once from the enterprises without a union."""
+    """A campaign of a federation the actor works for, its targets drawn at once from the enterprises
+    without a union."""
+    scope_of(by).require("coverage.run")
+    federation = Organisation.objects.writable_by(by).require(federation)
     if not federation.is_federation:
         raise field_error("federation", _("集中行动由总工会组织"))
     if not (include_key or include_large or include_new_form):
@@ -242,6 +193,7 @@ def campaign_create(
 def campaign_refresh_targets(*, campaign: Campaign, by) -> int:
     """Adds the enterprises that now match the rule and have no union; targets already listed stay
     (one that has since founded its union counts as covered). Returns how many were added."""
+    campaign = Campaign.objects.writable_by(by).select_related("federation").require(campaign)
     new = list(
         Enterprise.objects.filter(campaign_rule(campaign), union__isnull=True)
         .exclude(campaign_targets__campaign=campaign)
@@ -255,9 +207,11 @@ def campaign_refresh_targets(*, campaign: Campaign, by) -> int:
 
 @transaction.atomic
 def target_assign(*, target: Target, officer: User | None, by) -> Target:
+    """Puts an officer of the campaign's federation (or one below it) in charge of a target."""
+    target = Target.objects.writable_by(by).select_related("campaign__federation").require(target)
     if (
         officer is not None
-        and not scoping.federation_staff_of(target.campaign.federation).filter(pk=officer.pk).exists()
+        and not federation_staff_of(target.campaign.federation).filter(pk=officer.pk).exists()
     ):
         raise field_error("officer", _("责任人须为组织本次行动的总工会或其下级总工会的工作人员"))
     target.officer = officer
@@ -277,21 +231,15 @@ def target_assign(*, target: Target, officer: User | None, by) -> Target:
 @transaction.atomic
 def founding_start(*, enterprise: Enterprise, on: date, by, note: str = "") -> Founding:
     """Opens the founding workflow of an enterprise that has no union and no founding under way."""
+    scope_of(by).require("coverage.run")
+    Enterprise.objects.writable_by(by).require(enterprise)
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("union").get(pk=enterprise.pk)
     )
-    if (
-        not scoping.may_run_foundings(by)
-        or not scoping.visible_enterprises(by).filter(pk=enterprise.pk).exists()
-    ):
-        raise ValidationError(_("只有属地总工会工作人员可以为该企业启动建会"), code="not_allowed")
     _check_no_union(enterprise)
     if enterprise.foundings.open().exists():
         raise ValidationError(_("%(e)s已有进行中的建会流程") % {"e": enterprise}, code="open_founding")
-    try:
-        validate_not_future(on, _("办理日期"))
-    except ValidationError as e:
-        raise ValidationError({"on": e.messages}) from None
+    not_future(on, field="on", label=_("办理日期"))
     founding = Founding.objects.create(enterprise=enterprise, state=Step.STARTED, state_on=on)
     FoundingStep.objects.create(founding=founding, step=Step.STARTED, on=on, by=by, note=note.strip())
     audit_record(actor=by, action="founding.started", obj=founding, detail={"on": on.isoformat()})
@@ -310,6 +258,7 @@ def founding_advance(
     data: dict | None = None,
 ) -> FoundingStep:
     """The one transition function of the founding workflow (see the module docstring)."""
+    _check_may_act(founding, by)
     founding = (
         Founding.objects.select_for_update(of=("self",))
         .select_related("enterprise__union")
@@ -319,7 +268,6 @@ def founding_advance(
         step = Step(step)
     except ValueError:
         raise ValidationError(_("未知的建会步骤"), code="unknown_step") from None
-    _check_may_act(founding, by)
     if not founding.is_open:
         raise ValidationError(
             _("该建会流程已%(state)s，不能再办理") % {"state": founding.get_state_display()}, code="closed"
@@ -488,7 +436,7 @@ def _established(founding: Founding, data: dict, *, on: date, by, **_kw) -> dict
         established_on=on,
         by=by,
     )
-    enterprise_update(enterprise=enterprise, union=union, by=by)
+    enterprise = enterprise_update(enterprise=enterprise, union=union, by=by)
     for recruit in founding.recruits.select_related("person"):
         person = recruit.person
         try:
@@ -544,25 +492,20 @@ def recruit_register(
 ) -> Recruit:
     """入会登记 during founding: the person is recorded (real name, by ID number) and becomes a member
     when the union is founded. Refused for someone who is already a member of another union."""
-    founding = Founding.objects.select_for_update().get(pk=founding.pk)
     _check_may_act(founding, by)
+    founding = Founding.objects.select_for_update().get(pk=founding.pk)
     if founding.state not in RECRUITING_STATES:
         raise ValidationError(_("入会登记须在成立筹备组之后、候选人报批之前办理"), code="not_recruiting")
-    try:
-        validate_not_future(registered_on, _("登记日期"))
-    except ValidationError as e:
-        raise ValidationError({"registered_on": e.messages}) from None
+    not_future(registered_on, field="registered_on", label=_("登记日期"))
     person = person_find(id_number=id_number)
     if person is None:
         person = person_build(id_number=id_number, name=name, mobile=mobile, **profile)
-        if not MIN_AGE <= age_on(person.birth_date, registered_on) <= MAX_AGE:
-            raise field_error(
-                "id_number", _("入会时年龄应在%(a)d至%(b)d周岁之间") % {"a": MIN_AGE, "b": MAX_AGE}
-            )
+        if problem := rules.age_problem(person.birth_date, registered_on):
+            raise field_error("id_number", problem)
         person.save()
         audit_record(actor=by, action="person.create", obj=person)
     else:
-        check_joinable(person, name=name)
+        check_joinable(person, name=name, by=by)
         if founding.recruits.filter(person=person).exists():
             raise field_error("id_number", _("%(name)s已经登记") % {"name": person.name})
     recruit = Recruit.objects.create(
@@ -585,16 +528,10 @@ def visit_record(
     by,
     next_step: str = "",
 ) -> GuidanceVisit:
-    """指导走访, linked to the enterprise's open founding when there is one."""
-    if (
-        not scoping.is_federation_staff(by)
-        or not scoping.visible_enterprises(by).filter(pk=enterprise.pk).exists()
-    ):
-        raise ValidationError(_("只有属地总工会工作人员可以登记指导走访"), code="not_allowed")
-    try:
-        validate_not_future(visited_on, _("走访日期"))
-    except ValidationError as e:
-        raise ValidationError({"visited_on": e.messages}) from None
+    """指导走访 by federation staff whose subtree holds the enterprise, linked to its open founding."""
+    scope_of(by).require("coverage.run")
+    enterprise = Enterprise.objects.writable_by(by).require(enterprise)
+    not_future(visited_on, field="visited_on", label=_("走访日期"))
     officers = list(officers)
     if not officers:
         raise field_error("officers", _("请选择走访人员"))

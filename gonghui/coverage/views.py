@@ -1,5 +1,5 @@
-"""Campaign, founding and visit pages. Every object is reached through core.scoping (404 otherwise);
-every write goes through coverage.services."""
+"""Campaign, founding and visit pages. Every object is reached through a scoped queryset (404
+otherwise); every write goes through coverage.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core import scoping
+from gonghui.accounts.selectors import federation_staff_of
 from gonghui.core.audit import audit_record
 from gonghui.core.forms import run_service
+from gonghui.core.scope import get_or_404, scope_of
 from gonghui.coverage import selectors, services
 from gonghui.coverage.exports import targets_workbook
 from gonghui.coverage.forms import (
@@ -28,16 +29,15 @@ from gonghui.coverage.forms import (
     TargetFilterForm,
     VisitForm,
 )
-from gonghui.coverage.models import FoundingDocument, Step
+from gonghui.coverage.models import Campaign, Founding, FoundingDocument, Step, Target
 from gonghui.members.models import Person
-from gonghui.orgs.models import Organisation
+from gonghui.orgs.models import Enterprise, Organisation
 
 LIST_PREVIEW = 10
 
 
 def _staff_or_404(user):
-    if not scoping.is_federation_staff(user):
-        raise Http404
+    scope_of(user).require("coverage.run")
 
 
 def _service_form(request, form, service, *, title, done, **kwargs):
@@ -54,9 +54,8 @@ def _service_form(request, form, service, *, title, done, **kwargs):
 
 @login_required
 def campaign_list(request):
-    if not (scoping.is_federation_staff(request.user) or scoping.is_platform_admin(request.user)):
-        raise Http404
-    campaigns = scoping.visible_campaigns(request.user).select_related("federation")
+    scope_of(request.user).require("coverage.campaigns")
+    campaigns = Campaign.objects.visible_to(request.user).select_related("federation")
     return render(request, "coverage/campaign_list.html", {"campaigns": campaigns})
 
 
@@ -77,7 +76,7 @@ def campaign_create(request):
 
 
 def _campaign_or_404(user, pk):
-    return scoping.get_or_404(scoping.visible_campaigns(user).select_related("federation"), pk=pk)
+    return get_or_404(Campaign.objects.visible_to(user).select_related("federation"), pk=pk)
 
 
 def _filtered_targets(request, campaign):
@@ -85,7 +84,7 @@ def _filtered_targets(request, campaign):
     form = TargetFilterForm(
         request.GET or None,
         categories=selectors.campaign_categories(campaign),
-        officers=scoping.federation_staff_of(campaign.federation).order_by("username"),
+        officers=federation_staff_of(campaign.federation).order_by("username"),
     )
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     return form, filters, selectors.targets(campaign, today=today, **filters), today
@@ -115,7 +114,7 @@ def campaign_detail(request, pk):
             "page": page,
             "cutoff": selectors.line_cutoff(today),
             "visit_window": selectors.VISIT_WINDOW_DAYS,
-            "may_run": scoping.may_run_foundings(request.user),
+            "may_run": scope_of(request.user).can("coverage.run"),
         },
     )
 
@@ -153,12 +152,12 @@ def campaign_refresh(request, pk):
 @login_required
 def target_assign(request, pk):
     _staff_or_404(request.user)
-    target = scoping.get_or_404(
-        scoping.visible_targets(request.user).select_related("campaign__federation", "enterprise"), pk=pk
+    target = get_or_404(
+        Target.objects.writable_by(request.user).select_related("campaign__federation", "enterprise"), pk=pk
     )
     form = AssignForm(
         request.POST or None,
-        officers=scoping.federation_staff_of(target.campaign.federation),
+        officers=federation_staff_of(target.campaign.federation),
         initial={"officer": target.officer_id},
     )
     return _service_form(
@@ -174,8 +173,8 @@ def target_assign(request, pk):
 @login_required
 def founding_start(request, enterprise_pk):
     _staff_or_404(request.user)
-    enterprise = scoping.get_or_404(
-        scoping.visible_enterprises(request.user).select_related("union"), pk=enterprise_pk
+    enterprise = get_or_404(
+        Enterprise.objects.writable_by(request.user).select_related("union"), pk=enterprise_pk
     )
     return _service_form(
         request,
@@ -188,9 +187,7 @@ def founding_start(request, enterprise_pk):
 
 
 def _founding_or_404(user, pk):
-    return scoping.get_or_404(
-        scoping.visible_foundings(user).select_related("enterprise__union", "union"), pk=pk
-    )
+    return get_or_404(Founding.objects.visible_to(user).select_related("enterprise__union", "union"), pk=pk)
 
 
 @login_required
@@ -213,7 +210,7 @@ def founding_detail(request, pk):
             "next_is_approval": nxt is not None and services.RULES[nxt].actor == services.Actor.APPROVAL,
             "recruits": recruits,
             "visits": visits,
-            "may_run": scoping.may_run_foundings(request.user) and founding.is_open,
+            "may_run": scope_of(request.user).can("coverage.run") and founding.is_open,
             "recruiting": founding.state in services.RECRUITING_STATES,
         },
     )
@@ -315,9 +312,7 @@ def recruit_add(request, pk):
 
 @login_required
 def document_download(request, pk):
-    document = scoping.get_or_404(
-        FoundingDocument.objects.filter(step__founding__in=scoping.visible_foundings(request.user)), pk=pk
-    )
+    document = get_or_404(FoundingDocument.objects.visible_to(request.user), pk=pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -328,8 +323,8 @@ def document_download(request, pk):
 @login_required
 def visit_add(request, enterprise_pk):
     _staff_or_404(request.user)
-    enterprise = scoping.get_or_404(scoping.visible_enterprises(request.user), pk=enterprise_pk)
-    officers = scoping.federation_staff_of(request.user.organisation).order_by("username")
+    enterprise = get_or_404(Enterprise.objects.writable_by(request.user), pk=enterprise_pk)
+    officers = federation_staff_of(request.user.organisation).order_by("username")
     return _service_form(
         request,
         VisitForm(request.POST or None, officers=officers, initial={"officers": [request.user.pk]}),

@@ -1,9 +1,17 @@
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import crypto
 from gonghui.core.fields import BytewiseCharField
+from gonghui.core.roles import Role
+from gonghui.core.scope import OFFICER_REACH, OFFICERS, Reach, ScopedQuerySet, Visibility
 from gonghui.core.validators import mask_mobile
+
+
+def _with_a_reached_membership(scope) -> Q:
+    """People with a membership, present or past, that the scope reaches."""
+    return Q(Exists(Membership.objects.visible_to(scope).filter(person=OuterRef("pk"))))
 
 
 class Person(models.Model):
@@ -31,6 +39,19 @@ class Person(models.Model):
     occupation = models.CharField(_("工种"), max_length=50, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # Officers see the people who are or were members where they reach; a worker sees themselves.
+    visibility = Visibility(
+        person="pk",
+        read={
+            Role.FEDERATION_STAFF: _with_a_reached_membership,
+            Role.UNION_ADMIN: _with_a_reached_membership,
+            Role.WORKER: Reach.PERSON,
+        },
+        write=OFFICERS,
+        describe=dict.fromkeys(OFFICERS, "has a membership they reach"),
+    )
 
     class Meta:
         verbose_name = _("人员")
@@ -60,9 +81,21 @@ class Person(models.Model):
         return mask_mobile(self.mobile)
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(ended_on__isnull=True)
+
+    def active_on(self, day):
+        """In force on that day: started by then and not ended by then (a membership that ends on a
+        day — a transfer, leaving — is no longer in force on it; the next one starts that day)."""
+        return self.filter(active_on(day))
+
+
+def active_on(day, prefix: str = "") -> Q:
+    """The condition of Membership.objects.active_on, for a query reaching memberships through prefix."""
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    )
 
 
 class Membership(models.Model):
@@ -105,6 +138,13 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
+    visibility = Visibility(
+        tree="union__path",
+        union="union",
+        person="person",
+        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON},
+        write=OFFICERS,
+    )
 
     class Meta:
         verbose_name = _("会员关系")

@@ -1,4 +1,5 @@
-"""Writes on people and memberships. Each is one transaction with its audit row."""
+"""Writes on people and memberships. Each checks its actor against the scope before it changes
+anything (NotInScope otherwise) and is one transaction with its audit row."""
 
 from datetime import date
 
@@ -9,43 +10,36 @@ from django.utils.translation import gettext as _
 from gonghui.core import crypto
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
+from gonghui.core.models import AuditLog
 from gonghui.core.pinyin import name_initials, name_pinyin
+from gonghui.core.scope import scope_of
 from gonghui.core.validators import (
     birth_date_of,
     gender_of,
     mask_id,
+    normalise_name,
     validate_mobile,
     validate_not_future,
+    validate_person_name,
     validate_resident_id,
 )
+from gonghui.members import rules
 from gonghui.members.models import Membership, Person
+from gonghui.members.selectors import transfer_targets
 from gonghui.orgs.models import Enterprise, Organisation
 
-MIN_AGE, MAX_AGE = 16, 70
 PROFILE_FIELDS = ("ethnicity", "education", "occupation", "skill_level")
 
 
-def normalise_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    return name.replace("•", "·").replace("・", "·")
+def _on_field(field: str, validate, value):
+    try:
+        return validate(value)
+    except ValidationError as e:
+        raise ValidationError({field: e.messages}) from None
 
 
 def _validate_id(id_number: str) -> str:
-    try:
-        return validate_resident_id(id_number)
-    except ValidationError as e:
-        raise ValidationError({"id_number": e.messages}) from None
-
-
-def _validate_mobile(mobile: str) -> str:
-    try:
-        return validate_mobile(mobile)
-    except ValidationError as e:
-        raise ValidationError({"mobile": e.messages}) from None
-
-
-def age_on(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return _on_field("id_number", validate_resident_id, id_number)
 
 
 def person_find(*, id_number: str) -> Person | None:
@@ -70,36 +64,54 @@ def person_from_valid(*, number: str, name: str, mobile: str, **profile) -> Pers
 
 def person_build(*, id_number: str, name: str, mobile: str, **profile) -> Person:
     """A new, validated, unsaved Person."""
-    number = _validate_id(id_number)
-    name = normalise_name(name)
-    if not name:
-        raise field_error("name", _("姓名不能为空"))
-    return person_from_valid(number=number, name=name, mobile=_validate_mobile(mobile), **profile)
+    return person_from_valid(
+        number=_validate_id(id_number),
+        name=_on_field("name", validate_person_name, name),
+        mobile=_on_field("mobile", validate_mobile, mobile),
+        **profile,
+    )
 
 
-def check_joinable(person: Person, *, name: str) -> None:
-    """A known person may join a union: the name matches their record and they are active nowhere."""
-    if normalise_name(name) != person.name:
-        raise field_error(
-            "name", _("该公民身份号码已登记的姓名为%(name)s，与填写的不一致") % {"name": person.name}
-        )
-    if (active := person.memberships.active().select_related("union").first()) is not None:
-        raise active_membership_error(active)
+def check_joinable(person: Person, *, name: str, by) -> None:
+    """A known person may join a union: the name typed matches their record and they are active
+    nowhere. A refusal is audited (the officer learned something about a person, maybe of another
+    union); its messages never name the person (members.rules)."""
+    active = person.memberships.active().select_related("union").first()
+    matches = normalise_name(name) == person.name
+    if matches and active is None:
+        return
+    audit_record(
+        actor=by,
+        action="person.lookup",
+        obj=person,
+        result=AuditLog.Result.DENIED,
+        detail={"name_matches": matches, "active_in": active.union.code if active else None},
+    )
+    errors = {}
+    if not matches:
+        errors["name"] = [rules.name_mismatch()]
+    if active is not None:
+        errors["id_number"] = [rules.active_elsewhere(active.union.name)]
+    raise ValidationError(errors)
 
 
 @transaction.atomic
 def person_update(
     *, person: Person, by, name: str | None = None, mobile: str | None = None, **profile
 ) -> Person:
+    """Changes a person's name, mobile or profile, for an officer who reaches them."""
+    person = Person.objects.writable_by(by).require(person)
+    return _change_person(person, by=by, name=name, mobile=mobile, **profile)
+
+
+def _change_person(person: Person, *, by, name: str | None = None, mobile: str | None = None, **profile):
     changed = []
     if name is not None and normalise_name(name) != person.name:
-        person.name = normalise_name(name)
-        if not person.name:
-            raise field_error("name", _("姓名不能为空"))
+        person.name = _on_field("name", validate_person_name, name)
         person.name_initials, person.name_pinyin = name_initials(person.name), name_pinyin(person.name)
         changed += ["name", "name_initials", "name_pinyin"]
-    if mobile is not None and _validate_mobile(mobile) != person.mobile:
-        person.mobile = _validate_mobile(mobile)
+    if mobile is not None and (mobile := _on_field("mobile", validate_mobile, mobile)) != person.mobile:
+        person.mobile = mobile
         changed.append("mobile")
     for field, value in profile.items():
         if field in PROFILE_FIELDS and (value or "") != getattr(person, field):
@@ -117,7 +129,9 @@ def person_update(
 
 
 def person_reveal_id(*, person: Person, by) -> str:
-    """The full ID number, for a role that may see it; the reveal is audited."""
+    """The full ID number, for a role that may see it, of a person it reaches; the reveal is audited."""
+    scope_of(by).require("members.reveal_id")
+    person = Person.objects.visible_to(by).require(person)
     with transaction.atomic():
         audit_record(actor=by, action="person.reveal_id", obj=person)
     return person.reveal_id_number()
@@ -130,27 +144,25 @@ def _check_union(union: Organisation, field: str = "union") -> None:
         raise field_error(field, _("%(union)s已撤销") % {"union": union})
 
 
-def _check_enterprise(enterprise: Enterprise | None, union: Organisation) -> None:
-    if enterprise is not None and enterprise.union_id != union.pk:
+def _enterprise_for(enterprise: Enterprise | None, union: Organisation) -> Enterprise | None:
+    """The employer of a membership in union: the one given, which must be the union's, or the
+    union's only enterprise when none is given."""
+    if enterprise is None:
+        only = list(union.enterprises.all()[:2])
+        return only[0] if len(only) == 1 else None
+    if enterprise.union_id != union.pk:
         raise field_error("enterprise", _("%(e)s不属于%(u)s") % {"e": enterprise, "u": union})
+    return enterprise
 
 
 def _check_date(on: date, field: str, label: str) -> None:
-    try:
-        validate_not_future(on, label)
-    except ValidationError as e:
-        raise ValidationError({field: e.messages}) from None
+    _on_field(field, lambda value: validate_not_future(value, label), on)
 
 
 def active_membership_error(active: Membership) -> ValidationError:
-    return field_error(
-        "id_number",
-        _("该人员已是%(union)s的在册会员，如需变更请办理会员关系接转") % {"union": active.union},
-        code="active_elsewhere",
-    )
+    return field_error("id_number", rules.active_elsewhere(active.union.name), code="active_elsewhere")
 
 
-@transaction.atomic
 def member_join(
     *,
     union: Organisation,
@@ -163,26 +175,57 @@ def member_join(
     card_number: str = "",
     **profile,
 ) -> Membership:
-    """Registers a person (new or known by their ID number) as a member of a grassroots union."""
+    """Registers a person (new or known by their ID number) as a member of a grassroots union the
+    actor manages. A known person who may not join is refused before the transaction, so that the
+    audited lookup stays recorded."""
+    union = Organisation.objects.writable_by(by).require(union)
     _check_union(union)
-    _check_enterprise(enterprise, union)
+    enterprise = _enterprise_for(enterprise, union)
     _check_date(started_on, "started_on", _("入会日期"))
     number = _validate_id(id_number)
-    if not MIN_AGE <= age_on(birth_date_of(number), started_on) <= MAX_AGE:
-        raise field_error("id_number", _("入会时年龄应在%(a)d至%(b)d周岁之间") % {"a": MIN_AGE, "b": MAX_AGE})
+    if problem := rules.age_problem(birth_date_of(number), started_on):
+        raise field_error("id_number", problem)
+    known = Person.objects.filter(id_hash=crypto.lookup_hash(number)).first()
+    if known is not None:
+        check_joinable(known, name=name, by=by)
+    try:
+        with transaction.atomic():
+            return _join(
+                union=union,
+                number=number,
+                name=name,
+                mobile=mobile,
+                started_on=started_on,
+                by=by,
+                enterprise=enterprise,
+                card_number=card_number,
+                **profile,
+            )
+    except IntegrityError:
+        # Another request registered the same number at the same moment (the unique hash, or the one
+        # active membership, refused this one): nothing of this request was saved.
+        active = Membership.objects.active().filter(person__id_hash=crypto.lookup_hash(number))
+        if (active := active.select_related("union").first()) is not None:
+            raise active_membership_error(active) from None
+        raise field_error(
+            "id_number",
+            _("该公民身份号码正在被同时登记，请稍后刷新查看结果，不要重复提交"),
+            code="concurrent",
+        ) from None
+
+
+def _join(*, union, number, name, mobile, started_on, by, enterprise, card_number, **profile) -> Membership:
     person = Person.objects.select_for_update().filter(id_hash=crypto.lookup_hash(number)).first()
     if person is None:
         person = person_build(id_number=number, name=name, mobile=mobile, **profile)
         person.save()
         audit_record(actor=by, action="person.create", obj=person)
     else:
-        check_joinable(person, name=name)
+        check_joinable(person, name=name, by=by)
         last = person.memberships.order_by("-ended_on").first()
-        if last is not None and last.ended_on > started_on:
-            raise field_error(
-                "started_on", _("入会日期不能早于上一段会员关系的结束日期%(d)s") % {"d": last.ended_on}
-            )
-        person_update(person=person, by=by, mobile=mobile, **profile)
+        if problem := rules.rejoin_problem(last.ended_on if last else None, started_on):
+            raise field_error("started_on", problem)
+        _change_person(person, by=by, mobile=mobile, **profile)
     membership = Membership(
         person=person,
         union=union,
@@ -191,14 +234,7 @@ def member_join(
         card_number=(card_number or "").strip(),
     )
     membership.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            membership.save()
-    except IntegrityError:
-        active = person.memberships.active().select_related("union").first()
-        if active is None:
-            raise
-        raise active_membership_error(active) from None
+    membership.save()
     audit_record(
         actor=by,
         action="membership.join",
@@ -218,14 +254,18 @@ def member_transfer(
     enterprise: Enterprise | None = None,
     note: str = "",
 ) -> Membership:
-    """会员关系接转: ends the membership in one union and opens one in another, on the same day."""
+    """会员关系接转: ends the membership in one union and opens one in another, on the same day.
+
+    The actor manages the membership's union; the receiving union is one of transfer_targets(by)."""
+    Membership.objects.writable_by(by).require(membership)
     membership = Membership.objects.select_for_update().select_related("union").get(pk=membership.pk)
     if not membership.is_active:
         raise field_error("membership", _("该会员关系已结束，不能转出"))
     _check_union(to_union, "to_union")
     if to_union.pk == membership.union_id:
         raise field_error("to_union", _("转入工会与当前工会相同"))
-    _check_enterprise(enterprise, to_union)
+    transfer_targets(by).require(to_union)
+    enterprise = _enterprise_for(enterprise, to_union)
     _check_date(on, "on", _("接转日期"))
     if on < membership.started_on:
         raise field_error("on", _("接转日期不能早于入会日期%(d)s") % {"d": membership.started_on})
@@ -255,6 +295,7 @@ def member_transfer(
 
 @transaction.atomic
 def member_leave(*, membership: Membership, on: date, by, note: str = "") -> Membership:
+    Membership.objects.writable_by(by).require(membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         raise field_error("membership", _("该会员关系已结束"))

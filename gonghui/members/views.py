@@ -6,16 +6,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core import scoping
 from gonghui.core.forms import run_service
+from gonghui.core.scope import get_or_404, scope_of
 from gonghui.members import selectors, services
 from gonghui.members.forms import JoinForm, LeaveForm, MemberFilterForm, TransferForm
+from gonghui.members.models import Membership, Person
+from gonghui.orgs.models import Enterprise
+from gonghui.orgs.selectors import managed_unions
 
 
 @login_required
 def member_list(request):
-    if not scoping.is_officer(request.user):
-        raise Http404
+    scope_of(request.user).require("members.roster")
     form = MemberFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     memberships = selectors.membership_list(request.user, **{k: v for k, v in filters.items() if v})
@@ -26,7 +28,7 @@ def member_list(request):
 
 def _render_detail(request, person, revealed_id=None):
     history = list(selectors.person_history(person))
-    manageable = set(scoping.managed_unions(request.user).values_list("pk", flat=True))
+    manageable = set(managed_unions(request.user).values_list("pk", flat=True))
     active = next((m for m in history if m.is_active and m.union_id in manageable), None)
     return render(
         request,
@@ -36,22 +38,21 @@ def _render_detail(request, person, revealed_id=None):
             "history": history,
             "active": active,
             "revealed_id": revealed_id,
-            "may_reveal": scoping.may_reveal_id_number(request.user),
+            "may_reveal": scope_of(request.user).can("members.reveal_id"),
         },
     )
 
 
 @login_required
 def person_detail(request, pk):
-    return _render_detail(request, scoping.get_or_404(scoping.visible_people(request.user), pk=pk))
+    return _render_detail(request, get_or_404(Person.objects.visible_to(request.user), pk=pk))
 
 
 @login_required
 @require_POST
 def reveal_id(request, pk):
-    if not scoping.may_reveal_id_number(request.user):
-        raise Http404
-    person = scoping.get_or_404(scoping.visible_people(request.user), pk=pk)
+    scope_of(request.user).require("members.reveal_id")
+    person = get_or_404(Person.objects.visible_to(request.user), pk=pk)
     number = services.person_reveal_id(person=person, by=request.user)
     if request.htmx:
         return render(request, "members/id_number.html", {"revealed_id": number})
@@ -60,13 +61,13 @@ def reveal_id(request, pk):
 
 @login_required
 def join(request):
-    unions = scoping.managed_unions(request.user).filter(dissolved_on__isnull=True)
+    unions = managed_unions(request.user)
     if not unions.exists():
         raise Http404
     form = JoinForm(
         request.POST or None,
         unions=unions,
-        enterprises=scoping.visible_enterprises(request.user).filter(union__in=unions),
+        enterprises=Enterprise.objects.visible_to(request.user).filter(union__in=unions),
     )
     if request.method == "POST" and form.is_valid():
         membership = run_service(form, services.member_join, by=request.user, **form.cleaned_data)
@@ -77,20 +78,15 @@ def join(request):
 
 
 def _active_membership_or_404(user, pk):
-    return scoping.get_or_404(
-        scoping.visible_memberships(user)
-        .active()
-        .filter(union__in=scoping.managed_unions(user))
-        .select_related("person", "union"),
-        pk=pk,
-    )
+    return get_or_404(Membership.objects.writable_by(user).active().select_related("person", "union"), pk=pk)
 
 
 @login_required
 def transfer(request, pk):
     membership = _active_membership_or_404(request.user, pk)
+    targets = selectors.transfer_targets(request.user).exclude(pk=membership.union_id)
     form = TransferForm(
-        request.POST or None, targets=scoping.transfer_targets(request.user).exclude(pk=membership.union_id)
+        request.POST or None, targets=targets, enterprises=selectors.transfer_enterprises(targets)
     )
     if request.method == "POST" and form.is_valid():
         new = run_service(

@@ -2,8 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.members.forms import DateInput
+from gonghui.core.forms import ModelChoiceField
+from gonghui.core.widgets import DateInput
 from gonghui.orgs.models import Officer
+
+
+class UnionChoiceField(ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
 
 
 class EnterpriseFilterForm(forms.Form):

@@ -2,12 +2,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.scope import OFFICER_REACH, OFFICERS, ScopedQuerySet, Visibility
 from gonghui.core.validators import validate_credit_code
 
 CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9][A-Z0-9_-]{0,31}$", _("组织代码只能由大写字母、数字、- 和 _ 组成"))
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(ScopedQuerySet):
     def subtree(self, root: "Organisation"):
         """root and everything under it, by the materialised path (one indexed prefix query)."""
         return self.filter(path__startswith=root.path)
@@ -48,6 +49,8 @@ class Organisation(models.Model):
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    # Federation staff reach their subtree, a union admin their union; both may act for what they reach.
+    visibility = Visibility(tree="path", union="pk", read=OFFICER_REACH, write=OFFICERS)
 
     class Meta:
         verbose_name = _("组织")
@@ -107,6 +110,12 @@ class Enterprise(models.Model):
 
     LARGE_HEADCOUNT = 100
 
+    objects = ScopedQuerySet.as_manager()
+    # An enterprise hangs from the federation of its area and, once organised, from its union.
+    visibility = Visibility(
+        tree=("federation__path", "union__path"), union="union", read=OFFICER_REACH, write=OFFICERS
+    )
+
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
@@ -130,7 +139,7 @@ class Enterprise(models.Model):
         return labels
 
 
-class OfficerQuerySet(models.QuerySet):
+class OfficerQuerySet(ScopedQuerySet):
     def current(self):
         """Officers still in office (not stood down). A term that has run out stays current until 换届."""
         return self.filter(ended_on__isnull=True)
@@ -172,6 +181,7 @@ class Officer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OfficerQuerySet.as_manager()
+    visibility = Visibility(tree="union__path", union="union", read=OFFICER_REACH, write=OFFICERS)
 
     class Meta:
         verbose_name = _("工会干部")

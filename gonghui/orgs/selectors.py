@@ -3,14 +3,18 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from gonghui.core import scoping
 from gonghui.orgs.models import Enterprise, Officer, Organisation
 
 
+def managed_unions(user) -> QuerySet[Organisation]:
+    """Grassroots unions the user acts for (keeps the roster, runs activities): not dissolved."""
+    return Organisation.objects.writable_by(user).grassroots().filter(dissolved_on__isnull=True)
+
+
 def organisation_tree(user) -> list[dict]:
-    """The visible organisations as nested nodes with their active member counts (two queries)."""
+    """The visible organisations as nested nodes with their active member counts (one query)."""
     orgs = list(
-        scoping.visible_organisations(user)
+        Organisation.objects.visible_to(user)
         .annotate(active_members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
         .order_by("path")
     )
@@ -23,7 +27,7 @@ def organisation_tree(user) -> list[dict]:
 
 
 def enterprise_list(user, *, category: str = "", has_union: str = "", q: str = "") -> QuerySet[Enterprise]:
-    qs = scoping.visible_enterprises(user).select_related("union")
+    qs = Enterprise.objects.visible_to(user).select_related("union")
     if category == "key":
         qs = qs.filter(is_key=True)
     elif category == "large":
@@ -49,6 +53,29 @@ def union_term(officers: list[Officer], today: date | None = None) -> dict:
     chair = next((o for o in committee if o.role == Officer.Role.CHAIR), None)
     ends = chair.term_end if chair else max((o.term_end for o in committee), default=None)
     return {"term_end": ends, "term_overdue": ends is not None and ends < today}
+
+
+def federation_summary(federation: Organisation) -> dict:
+    """A federation's page: the standing unions and active members of its subtree (one query), its staff."""
+    figures = (
+        Organisation.objects.subtree(federation)
+        .grassroots()
+        .aggregate(
+            unions_standing=Count("pk", filter=Q(dissolved_on__isnull=True), distinct=True),
+            active_members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)),
+        )
+    )
+    return {**figures, "officers": list(federation.users.filter(is_active=True).order_by("username"))}
+
+
+def unions_below(federation: Organisation) -> QuerySet[Organisation]:
+    """The grassroots unions of the subtree with their active member counts, for a paginated list."""
+    return (
+        Organisation.objects.subtree(federation)
+        .grassroots()
+        .annotate(active_members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+        .order_by("dissolved_on", "code")
+    )
 
 
 def union_summary(union: Organisation) -> dict:

@@ -1,3 +1,6 @@
+"""Writes on the organisation tree, enterprises and union officers. Each checks its actor against the
+scope first (NotInScope otherwise) and is one transaction with its audit row."""
+
 from datetime import date
 
 from django.db import transaction
@@ -5,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
+from gonghui.core.scope import NotInScope, scope_of
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Officer, Organisation
 
@@ -23,9 +27,16 @@ def organisation_create(
     kind: str,
     parent: Organisation | None,
     established_on: date | None = None,
-    by=None,
+    by,
     **fields,
 ) -> Organisation:
+    """A new organisation under parent, created by someone who acts for the parent (a federation's
+    staff, or a platform admin; only a platform admin creates a top-level federation)."""
+    if parent is None:
+        if not scope_of(by).everything:
+            raise NotInScope
+    else:
+        parent = Organisation.objects.writable_by(by).require(parent)
     if kind not in ALLOWED_CHILDREN.get(parent.kind if parent else None, set()):
         raise field_error("kind", _("上级组织之下不能设立这一类型的组织"))
     org = Organisation(
@@ -40,6 +51,12 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_dissolve(*, organisation: Organisation, on: date, by) -> Organisation:
+    """Dissolved by the organisation above it (its federation's staff), never by its own admin."""
+    if organisation.parent_id is None:
+        if not scope_of(by).everything:
+            raise NotInScope
+    elif not Organisation.objects.writable_by(by).filter(pk=organisation.parent_id).exists():
+        raise NotInScope
     if organisation.memberships.active().exists():
         raise field_error("dissolved_on", _("该工会仍有在册会员，须先办理转出或退会"))
     organisation.dissolved_on = on
@@ -71,9 +88,19 @@ def _check_union(enterprise: Enterprise) -> None:
         raise field_error("union", _("该工会已撤销"))
 
 
+def _check_actor(enterprise: Enterprise, by) -> None:
+    """The actor acts for the enterprise's federation, and for its union when it names one."""
+    writable = Organisation.objects.writable_by(by)
+    if enterprise.federation_id is not None and not writable.filter(pk=enterprise.federation_id).exists():
+        raise NotInScope
+    if enterprise.union_id is not None and not writable.filter(pk=enterprise.union_id).exists():
+        raise NotInScope
+
+
 @transaction.atomic
-def enterprise_create(*, by=None, **fields) -> Enterprise:
+def enterprise_create(*, by, **fields) -> Enterprise:
     enterprise = Enterprise(**fields)
+    _check_actor(enterprise, by)
     _check_union(enterprise)
     enterprise.full_clean()
     enterprise.save()
@@ -82,7 +109,8 @@ def enterprise_create(*, by=None, **fields) -> Enterprise:
 
 
 @transaction.atomic
-def enterprise_update(*, enterprise: Enterprise, by=None, **fields) -> Enterprise:
+def enterprise_update(*, enterprise: Enterprise, by, **fields) -> Enterprise:
+    enterprise = Enterprise.objects.writable_by(by).require(enterprise)
     changed = {}
     for name, value in fields.items():
         if name not in ENTERPRISE_FIELDS:
@@ -93,6 +121,8 @@ def enterprise_update(*, enterprise: Enterprise, by=None, **fields) -> Enterpris
             setattr(enterprise, name, value)
     if not changed:
         return enterprise
+    if "union" in changed or "federation" in changed:
+        _check_actor(enterprise, by)
     _check_union(enterprise)
     enterprise.full_clean()
     enterprise.save(update_fields=list(changed))
@@ -121,6 +151,7 @@ def officer_appoint(
     chair (of the union, the audit or the women's committee) while one is in office, the union chair
     on the audit committee (经审会 examines the chair's spending), the same office twice.
     """
+    union = Organisation.objects.writable_by(by).require(union)
     if not union.is_grassroots:
         raise field_error("union", _("只有基层工会设工会委员会"))
     if union.dissolved_on is not None:
@@ -168,6 +199,7 @@ def officer_appoint(
 @transaction.atomic
 def officer_stand_down(*, officer: Officer, on: date, by) -> Officer:
     """Ends an office (resignation, 换届): the row stays as history."""
+    Officer.objects.writable_by(by).require(officer)
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     if officer.ended_on is not None:
         raise field_error("on", _("该职务已于%(d)s卸任") % {"d": officer.ended_on})

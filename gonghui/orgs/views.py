@@ -5,22 +5,28 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gonghui.core import scoping
 from gonghui.core.forms import run_service
+from gonghui.core.scope import get_or_404, scope_of
 from gonghui.members.services import person_find
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import EnterpriseFilterForm, OfficerForm, StandDownForm
+from gonghui.orgs.models import Enterprise, Officer, Organisation
 
 
 @login_required
 def tree(request):
+    scope_of(request.user).require("orgs.browse")
     return render(request, "orgs/tree.html", {"roots": selectors.organisation_tree(request.user)})
 
 
 @login_required
 def organisation_detail(request, code):
-    org = scoping.get_or_404(scoping.visible_organisations(request.user).select_related("parent"), code=code)
-    may_manage = org.is_grassroots and scoping.managed_unions(request.user).filter(pk=org.pk).exists()
+    org = get_or_404(Organisation.objects.visible_to(request.user).select_related("parent"), code=code)
+    if not org.is_grassroots:
+        page = Paginator(selectors.unions_below(org), 50).get_page(request.GET.get("page"))
+        context = {"org": org, "page": page, **selectors.federation_summary(org)}
+        return render(request, "orgs/federation_detail.html", context)
+    may_manage = selectors.managed_unions(request.user).filter(pk=org.pk).exists()
     return render(
         request,
         "orgs/organisation_detail.html",
@@ -41,9 +47,7 @@ def _appoint(*, union, id_number, by, **fields):
 
 @login_required
 def officer_appoint(request, code):
-    union = scoping.get_or_404(
-        scoping.managed_unions(request.user).filter(dissolved_on__isnull=True), code=code
-    )
+    union = get_or_404(selectors.managed_unions(request.user), code=code)
     form = OfficerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         officer = run_service(form, _appoint, union=union, by=request.user, **form.cleaned_data)
@@ -60,12 +64,8 @@ def officer_appoint(request, code):
 
 @login_required
 def officer_stand_down(request, pk):
-    officer = scoping.get_or_404(
-        scoping.visible_officers(request.user)
-        .current()
-        .filter(union__in=scoping.managed_unions(request.user))
-        .select_related("union", "person"),
-        pk=pk,
+    officer = get_or_404(
+        Officer.objects.writable_by(request.user).current().select_related("union", "person"), pk=pk
     )
     form = StandDownForm(request.POST or None)
     if (
@@ -83,6 +83,7 @@ def officer_stand_down(request, pk):
 
 @login_required
 def enterprise_list(request):
+    scope_of(request.user).require("orgs.browse")
     form = EnterpriseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     enterprises = selectors.enterprise_list(request.user, **{k: v for k, v in filters.items() if v})
@@ -92,8 +93,11 @@ def enterprise_list(request):
 
 @login_required
 def enterprise_detail(request, pk):
-    enterprise = scoping.get_or_404(
-        scoping.visible_enterprises(request.user).select_related("union", "federation"), pk=pk
+    enterprise = get_or_404(
+        Enterprise.objects.visible_to(request.user).select_related("union", "federation"), pk=pk
     )
-    members = scoping.visible_memberships(request.user).active().filter(enterprise=enterprise).count()
-    return render(request, "orgs/enterprise_detail.html", {"enterprise": enterprise, "members": members})
+    return render(
+        request,
+        "orgs/enterprise_detail.html",
+        {"enterprise": enterprise, "members": enterprise.memberships.active().count()},
+    )

@@ -1,15 +1,17 @@
 """The report as an Excel workbook: one row per KPI (this year, last year, change, definition)."""
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from gonghui.core.figures import Figures
+from gonghui.core.xlsx import workbook as new_workbook
 from gonghui.orgs.models import Organisation
-from gonghui.reports.selectors import KPIS, Figures, change, report_sentences
+from gonghui.reports.selectors import change, kpi_definitions, report_sentences
 
 
 def write_xlsx(root: Organisation, year: int, figures: Figures, out) -> None:
     """out: a path or a binary file object."""
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out, in_memory=True)
+    kpis = kpi_definitions()
     sheet = workbook.add_worksheet(_("指标"))
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
@@ -24,7 +26,7 @@ def write_xlsx(root: Organisation, year: int, figures: Figures, out) -> None:
         _("口径"),
     ]
     sheet.write_row(2, 0, header, bold)
-    for row, (key, kpi) in enumerate(KPIS.items(), start=3):
+    for row, (key, kpi) in enumerate(kpis.items(), start=3):
         figure = figures[key]
         sheet.write_row(
             row,
@@ -32,7 +34,7 @@ def write_xlsx(root: Organisation, year: int, figures: Figures, out) -> None:
             [str(kpi.label), key, figure["value"], figure["previous"], change(figure), str(kpi.unit)],
         )
         sheet.write(row, 6, str(kpi.definition), wrap)
-    row = 4 + len(KPIS)
+    row = 4 + len(kpis)
     for sentence in report_sentences(root, figures):
         sheet.write(row, 0, sentence)
         row += 1

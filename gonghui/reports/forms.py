@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.members.forms import UnionChoiceField
+from gonghui.orgs.forms import UnionChoiceField
 from gonghui.orgs.models import Organisation
 
 

@@ -1,19 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from gonghui.core import scoping
+from gonghui.core.scope import scope_of
 from gonghui.reports import selectors
 from gonghui.reports.forms import ReportForm
 
 
 @login_required
 def kpis(request):
-    """The pillar-1 figures of one organisation's subtree for a year, beside last year's."""
-    if not scoping.may_read_reports(request.user):
-        raise Http404
-    roots = scoping.report_roots(request.user).order_by("depth", "path")
+    """The figures of one organisation's subtree for a year, beside last year's."""
+    scope_of(request.user).require("reports.read")
+    roots = selectors.report_roots(request.user).order_by("depth", "path")
     if "org" in request.GET:
         data = request.GET
     else:  # one's own root, last year
@@ -34,7 +32,7 @@ def kpis(request):
                     "previous": figures[key]["previous"],
                     "change": selectors.change(figures[key]),
                 }
-                for key, kpi in selectors.KPIS.items()
+                for key, kpi in selectors.kpi_definitions().items()
             ],
             sentences=selectors.report_sentences(root, figures),
         )

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.scope import OFFICER_REACH, OFFICERS, ScopedQuerySet, Visibility
+
 
 class ImportJob(models.Model):
     """One roster file uploaded for one union: checked (a dry run), then, once confirmed, imported.
@@ -49,6 +51,9 @@ class ImportJob(models.Model):
     task_id = models.CharField(_("后台任务"), max_length=64, blank=True)  # of the task queue, when queued
     # Set when the retention period deleted the upload, the error report and the problem rows.
     files_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="union__path", union="union", read=OFFICER_REACH, write=OFFICERS)
 
     class Meta:
         verbose_name = _("名册导入")

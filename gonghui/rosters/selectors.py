@@ -1,11 +1,12 @@
 from django.db.models import QuerySet
 
-from gonghui.core import scoping
 from gonghui.rosters.models import ImportJob
 
 
 def import_job_list(user) -> QuerySet[ImportJob]:
     """The roster imports of the unions this user manages, newest first, with union and uploader."""
     return (
-        scoping.visible_import_jobs(user).select_related("union", "created_by").order_by("-created_at", "-id")
+        ImportJob.objects.writable_by(user)
+        .select_related("union", "created_by")
+        .order_by("-created_at", "-id")
     )

@@ -39,22 +39,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from gonghui.core import crypto, scoping
+from gonghui.core import crypto
 from gonghui.core.audit import audit_record, current_ip
 from gonghui.core.models import AuditLog
 from gonghui.core.pinyin import name_pinyin
+from gonghui.core.scope import SystemActor, get_or_404, scope_of
 from gonghui.core.validators import (
     birth_date_of,
     gender_of,
     mask_id,
     mask_mobile,
+    normalise_name,
     normalise_number,
     validate_mobile,
     validate_resident_id,
 )
+from gonghui.members import rules
 from gonghui.members.models import Membership, Person
-from gonghui.members.services import MAX_AGE, MIN_AGE, age_on, normalise_name
 from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.orgs.selectors import managed_unions
 from gonghui.rosters import bulk, excel, parallel
 from gonghui.rosters.excel import COLUMN_BY_KEY, COLUMNS, RosterFileError
 from gonghui.rosters.models import ImportJob
@@ -227,14 +230,10 @@ class _RowReader:
             problem("started_on", _("不能晚于今天"))
         else:
             values["started_on"] = started_on
-            if "id_number" in values:
-                age = age_on(birth_date_of(values["id_number"]), started_on)
-                if not MIN_AGE <= age <= MAX_AGE:
-                    problem(
-                        "id_number",
-                        _("入会时年龄为%(age)d周岁，应在%(a)d至%(b)d周岁之间")
-                        % {"age": age, "a": MIN_AGE, "b": MAX_AGE},
-                    )
+            if "id_number" in values and (
+                reason := rules.age_problem(birth_date_of(values["id_number"]), started_on)
+            ):
+                problem("id_number", reason)
 
         gender = excel.cell_text(raw.get("gender")).strip()
         if gender:
@@ -430,34 +429,14 @@ def _check(
                 continue
             selection[position] = SKIP
             if person.name != name:
-                result.problems.append(
-                    Problem(
-                        number,
-                        "姓名",
-                        _("该公民身份号码已登记的姓名为%(name)s，与填写的不一致") % {"name": person.name},
-                    )
-                )
+                result.problems.append(Problem(number, "姓名", rules.name_mismatch()))
             elif person.active_union is not None and person.active_union[0] == union.pk:
                 result.unchanged += 1
             elif person.active_union is not None:
-                result.problems.append(
-                    Problem(
-                        number,
-                        "公民身份号码",
-                        _("该人员已是%(union)s的在册会员，未导入；如需变更请办理会员关系接转")
-                        % {"union": person.active_union[1]},
-                        kind="conflict",
-                    )
-                )
-            elif person.last_ended and started_on < person.last_ended:
-                result.problems.append(
-                    Problem(
-                        number,
-                        "入会日期",
-                        _("不能早于该人员上一段会员关系的结束日期%(d)s")
-                        % {"d": person.last_ended.isoformat()},
-                    )
-                )
+                reason = rules.active_elsewhere(person.active_union[1])
+                result.problems.append(Problem(number, "公民身份号码", reason, kind="conflict"))
+            elif problem := rules.rejoin_problem(person.last_ended, started_on):
+                result.problems.append(Problem(number, "入会日期", problem))
             else:
                 selection[position] = person.person_id  # rejoins: a new membership, the same person
                 result.created += 1
@@ -595,7 +574,7 @@ AUDIT_FIELDS = [
 
 
 def _actor(by) -> dict:
-    if isinstance(by, scoping.SystemActor):
+    if isinstance(by, SystemActor):
         return {"actor": None, "username": by.get_username()}
     return {"actor": by}
 
@@ -703,7 +682,7 @@ def roster_import(
     refused the write (nothing written), Http404 when the union is outside the actor's scope.
     Row problems do not raise: they are in the result.
     """
-    union = scoping.get_or_404(scoping.managed_unions(by), pk=union.pk)
+    union = get_or_404(Organisation.objects.writable_by(by).grassroots(), pk=union.pk)
     if union.dissolved_on is not None:
         raise RosterFileError(_("%(union)s已撤销，不能导入会员") % {"union": union})
     source = source or Path(path).name
@@ -773,7 +752,7 @@ EXPORT_HEADERS = [c.header for c in COLUMNS] + [excel.EXPORT_UNION_HEADER]
 def export_queryset(user, org: Organisation, *, reveal: bool = False):
     """The export's rows; the ID column is the ciphertext when revealing, else the masked number."""
     return (
-        scoping.visible_memberships(user)
+        Membership.objects.visible_to(user)
         .active()
         .filter(Q(union__path__startswith=org.path))
         .order_by("union__path", "person__name_pinyin", "person_id")
@@ -797,8 +776,8 @@ def export_queryset(user, org: Organisation, *, reveal: bool = False):
 def roster_export(*, user, org: Organisation, out) -> int:
     """Writes the active members under org that the user may see, in the template's columns plus the
     union, streaming. ID numbers and phones in full only for a role that may reveal them. Audited."""
-    org = scoping.get_or_404(scoping.visible_organisations(user), pk=org.pk)
-    reveal = scoping.may_reveal_id_number(user)
+    org = get_or_404(Organisation.objects.visible_to(user), pk=org.pk)
+    reveal = scope_of(user).can("members.reveal_id")
     decrypt = crypto.decrypt
     genders = {"M": "男", "F": "女"}
 
@@ -857,7 +836,7 @@ PROBLEMS_SHOWN = 2000
 
 def import_job_create(*, union: Organisation, upload, by) -> ImportJob:
 
-    union = scoping.get_or_404(scoping.managed_unions(by).filter(dissolved_on__isnull=True), pk=union.pk)
+    union = get_or_404(managed_unions(by), pk=union.pk)
     job = ImportJob(
         union=union, created_by=by, original_name=Path(upload.name).name[:200], heartbeat_at=timezone.now()
     )

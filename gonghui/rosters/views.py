@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core import scoping
 from gonghui.core.forms import run_service
+from gonghui.core.scope import get_or_404
+from gonghui.orgs.models import Organisation
+from gonghui.orgs.selectors import managed_unions
 from gonghui.rosters import selectors, services
 from gonghui.rosters.forms import UploadForm
 
@@ -19,12 +21,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def import_start(request):
-    unions = scoping.managed_unions(request.user).filter(dissolved_on__isnull=True)
+    unions = managed_unions(request.user)
     if not unions.exists():
         raise Http404
     initial = {}
     if code := request.GET.get("union"):
-        initial["union"] = scoping.get_or_404(unions, code=code)
+        initial["union"] = get_or_404(unions, code=code)
     form = UploadForm(request.POST or None, request.FILES or None, unions=unions, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = run_service(
@@ -45,7 +47,7 @@ def import_start(request):
 
 @login_required
 def job_detail(request, pk):
-    job = scoping.get_or_404(selectors.import_job_list(request.user), pk=pk)
+    job = get_or_404(selectors.import_job_list(request.user), pk=pk)
     job = services.import_job_fail_if_stale(job=job)
     template = "rosters/job_status.html" if request.htmx else "rosters/job.html"
     return render(request, template, {"job": job})
@@ -54,7 +56,7 @@ def job_detail(request, pk):
 @login_required
 @require_POST
 def job_confirm(request, pk):
-    job = scoping.get_or_404(selectors.import_job_list(request.user), pk=pk)
+    job = get_or_404(selectors.import_job_list(request.user), pk=pk)
     try:
         services.import_job_confirm(job=job, by=request.user)
     except ValidationError as e:
@@ -64,7 +66,7 @@ def job_confirm(request, pk):
 
 @login_required
 def job_report(request, pk):
-    job = scoping.get_or_404(selectors.import_job_list(request.user), pk=pk)
+    job = get_or_404(selectors.import_job_list(request.user), pk=pk)
     if not job.error_report:
         raise Http404
     name = f"{Path(job.original_name).stem}-问题行.xlsx"
@@ -73,8 +75,8 @@ def job_report(request, pk):
 
 @login_required
 def template_download(request):
-    unions = scoping.managed_unions(request.user)
-    union = scoping.get_or_404(unions, code=request.GET["union"]) if request.GET.get("union") else None
+    unions = managed_unions(request.user)
+    union = get_or_404(unions, code=request.GET["union"]) if request.GET.get("union") else None
     if union is None and not unions.exists():
         raise Http404
     out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
@@ -85,7 +87,7 @@ def template_download(request):
 
 @login_required
 def export(request):
-    org = scoping.get_or_404(scoping.visible_organisations(request.user), code=request.GET.get("org", ""))
+    org = get_or_404(Organisation.objects.visible_to(request.user), code=request.GET.get("org", ""))
     out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     services.roster_export(user=request.user, org=org, out=out.name)
     stream = open(out.name, "rb")  # noqa: SIM115 (FileResponse closes it)

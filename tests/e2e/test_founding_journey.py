@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import _user
-from gonghui.accounts.models import Role
+from gonghui.core.roles import Role
 from gonghui.coverage.models import Founding
 from gonghui.coverage.tests.factories import PDF, id_number
 from gonghui.members.tests.factories import fake

@@ -1,9 +1,10 @@
 from datetime import date
 from decimal import Decimal
 
-from gonghui.accounts.models import Role, User
+from gonghui.accounts.models import User
 from gonghui.activities import services
 from gonghui.activities.models import Activity, WelfareDistribution
+from gonghui.core.roles import Role
 
 
 def make_officer(union, username="admin-a2") -> User:

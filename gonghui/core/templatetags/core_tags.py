@@ -1,4 +1,8 @@
 from django import template
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from gonghui.core import registry
 
 register = template.Library()
 
@@ -10,3 +14,15 @@ def query_replace(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, page: str) -> SafeString:
+    """The sections other apps add to this page (gonghui.core.registry.panels), in their order."""
+    flat = context.flatten()
+    parts = [
+        get_template(panel.template).render(flat, context.get("request"))
+        for panel in registry.panels
+        if panel.page == page
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 (each part is a rendered, autoescaped template)

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from gonghui.accounts.models import Role, User
+from gonghui.accounts.models import User
+from gonghui.core.roles import Role
 from gonghui.orgs.models import Organisation
 from gonghui.orgs.tests.factories import OrganisationFactory
 
@@ -49,11 +50,12 @@ def expect(**overrides):
 
 ALL = dict.fromkeys(ROLES, OK)
 OFFICERS_OF_A = {"officer": OK, "admin_a": OK, "platform": OK}
+OFFICERS = {"officer": OK, "other_zone_officer": OK, "admin_a": OK, "admin_b": OK, "platform": OK}
 
 PAGES = [
     ("core:home", lambda w: [], expect(**ALL)),
-    ("orgs:tree", lambda w: [], expect(**ALL)),
-    ("orgs:enterprise_list", lambda w: [], expect(**ALL)),
+    ("orgs:tree", lambda w: [], expect(**OFFICERS)),
+    ("orgs:enterprise_list", lambda w: [], expect(**OFFICERS)),
     ("members:me", lambda w: [], expect(worker=OK)),
     (
         "members:list",

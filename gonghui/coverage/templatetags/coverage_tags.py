@@ -3,8 +3,8 @@ from datetime import date
 from django import template
 from django.utils import timezone
 
-from gonghui.core import scoping
-from gonghui.coverage.models import Step
+from gonghui.core.scope import scope_of
+from gonghui.coverage.models import Founding, GuidanceVisit, Step
 from gonghui.coverage.selectors import line_cutoff
 
 register = template.Library()
@@ -20,10 +20,10 @@ def enterprise_coverage(context, enterprise):
     """The enterprise page's founding and visits block (two queries)."""
     user = context["request"].user
     foundings = list(
-        scoping.visible_foundings(user).filter(enterprise=enterprise).order_by("-created_at", "-pk")
+        Founding.objects.visible_to(user).filter(enterprise=enterprise).order_by("-created_at", "-pk")
     )
     visits = list(
-        scoping.visible_visits(user)
+        GuidanceVisit.objects.visible_to(user)
         .filter(enterprise=enterprise)
         .prefetch_related("officers")
         .order_by("-visited_on", "-pk")
@@ -37,5 +37,5 @@ def enterprise_coverage(context, enterprise):
         "past_line": enterprise.union_id is None
         and founded is not None
         and founded < line_cutoff(timezone.localdate()),
-        "may_run": scoping.may_run_foundings(user),
+        "may_run": scope_of(user).can("coverage.run"),
     }

@@ -1,7 +1,7 @@
 import pytest
 
 from conftest import _user
-from gonghui.accounts.models import Role
+from gonghui.core.roles import Role
 from gonghui.orgs.tests.factories import EnterpriseFactory
 
 

@@ -223,7 +223,7 @@ def test_outsiders_do_not_reach_a_founding(client, officer, leader, target_enter
 def test_the_new_unions_admin_reads_its_founding_history(client, officer, leader, target_enterprise, union_a):
     founding = walk(target_enterprise, until=Step.ESTABLISHED, officer=officer, leader=leader)
     from conftest import _user
-    from gonghui.accounts.models import Role
+    from gonghui.core.roles import Role
 
     admin = _user("admin-new", Role.UNION_ADMIN, founding.union)
     client.force_login(admin)

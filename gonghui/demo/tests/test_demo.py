@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from gonghui.core.validators import validate_mobile, validate_resident_id
-from gonghui.demo.builder import DEMO_PASSWORD
+from gonghui.demo.world import DEMO_PASSWORD
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Organisation
 
@@ -69,7 +69,7 @@ def test_the_gonghui_command_accepts_hyphenated_names():
 
 @pytest.mark.django_db
 def test_demo_members_were_adults_when_they_joined(demo):
-    from gonghui.members.services import age_on
+    from gonghui.members.rules import age_on
 
     joined = Membership.objects.filter(start_reason=Membership.StartReason.JOINED).select_related("person")
     for membership in joined.order_by("?")[:500]:

@@ -1,10 +1,12 @@
 from datetime import date
 
+from gonghui.core.scope import SystemActor
 from gonghui.demo.fake import Faker
 from gonghui.members.models import Membership
 from gonghui.members.services import member_join
 
 fake = Faker(seed=11)
+SETUP = SystemActor("tests")  # who registers the people a test starts with
 
 
 def new_id_number(**kwargs) -> str:
@@ -12,7 +14,7 @@ def new_id_number(**kwargs) -> str:
 
 
 def make_member(
-    union, *, name: str | None = None, started_on: date = date(2020, 3, 1), by=None, **kwargs
+    union, *, name: str | None = None, started_on: date = date(2020, 3, 1), by=SETUP, **kwargs
 ) -> Membership:
     """A member registered through the real service, with fictional details."""
     return member_join(

@@ -162,7 +162,7 @@ def test_leave_then_rejoin_keeps_one_person_and_the_history(member_a, union_a, a
 
 def test_rejoining_before_the_last_membership_ended_is_refused(member_a, union_a, admin_a):
     member_leave(membership=member_a, on=date(2024, 1, 1), by=admin_a)
-    with pytest.raises(ValidationError, match="不能早于上一段"):
+    with pytest.raises(ValidationError, match="不能早于该人员上一段会员关系的结束日期"):
         member_join(
             union=union_a,
             id_number=member_a.person.reveal_id_number(),

@@ -3,7 +3,7 @@
 import pytest
 
 from gonghui.activities.models import Activity, WelfareDistribution
-from gonghui.demo.builder import load_demo
+from gonghui.demo.world import load_demo
 from gonghui.orgs.models import Organisation
 from gonghui.reports.selectors import kpis_for, report_sentences
 

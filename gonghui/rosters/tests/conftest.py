@@ -20,7 +20,8 @@ from django.db import connection
 SEED = """
 from gonghui.orgs.models import Organisation
 from gonghui.orgs.tests.factories import EnterpriseFactory, OrganisationFactory
-from gonghui.accounts.models import Role, User
+from gonghui.accounts.models import User
+from gonghui.core.roles import Role
 city = OrganisationFactory(code="CITY", kind=Organisation.Kind.CITY_FEDERATION)
 zone = OrganisationFactory(code="ZONE", kind=Organisation.Kind.ZONE_FEDERATION, parent=city)
 union = OrganisationFactory(code="UA", name="甲公司工会", parent=zone)

@@ -4,7 +4,9 @@ import pytest
 from django.http import Http404
 from python_calamine import CalamineWorkbook
 
+from gonghui.core import registry
 from gonghui.core.models import AuditLog
+from gonghui.core.roles import Role
 from gonghui.members.models import Membership
 from gonghui.members.tests.factories import make_member
 from gonghui.rosters.services import EXPORT_HEADERS, roster_export, roster_import
@@ -78,9 +80,8 @@ def test_an_exported_file_imports_again_unchanged(tmp_path, admin_a, union_a, en
 
 
 def test_masked_when_the_role_may_not_reveal(tmp_path, admin_a, union_a, member_a, monkeypatch):
-    from gonghui.core import scoping
-
-    monkeypatch.setattr(scoping, "may_reveal_id_number", lambda user: False)
+    reveal = registry.capability("members.reveal_id", "", [Role.PLATFORM_ADMIN])  # not union admins
+    monkeypatch.setitem(registry.capabilities._items, "members.reveal_id", reveal)
     out = tmp_path / "out.xlsx"
     roster_export(user=admin_a, org=union_a, out=str(out))
     person = member_a.person

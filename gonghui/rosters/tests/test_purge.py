@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.models import AuditLog
-from gonghui.core.scoping import SystemActor
+from gonghui.core.scope import SystemActor
 from gonghui.demo.fake import Faker
 from gonghui.rosters import services
 from gonghui.rosters.models import ImportJob

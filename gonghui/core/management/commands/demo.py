@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 import time
@@ -5,7 +6,12 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from gonghui.demo.builder import DEMO_PASSWORD, database_is_empty, load_demo
+from gonghui.core import registry
+from gonghui.demo.world import DEMO_PASSWORD, database_is_empty, load_demo, sign_ins
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 class Command(BaseCommand):
@@ -19,22 +25,21 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if database_is_empty():
             started = time.monotonic()
-            sign_ins = load_demo()
+            load_demo()
             self.stdout.write(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒")
         else:
-            from gonghui.demo.builder import SIGN_INS
-
-            sign_ins = [(username, description) for username, _r, _o, description in SIGN_INS]
             self.stdout.write("数据库已有数据，未重复载入演示数据")
-        # Uploaded rosters are personal data, kept ROSTER_FILES_KEEP_DAYS days; in production a daily
-        # `gonghui purge-roster-files` (cron) does this.
-        call_command("purge_roster_files", stdout=self.stdout)
+        for step in registry.demo:
+            if step.on_start is not None:
+                step.on_start(self.stdout)
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for username, description in sign_ins:
+        for username, description in sign_ins():
             self.stdout.write(f"  {username:<16} {description}")
         if not no_serve:
             self.stdout.write(f"服务地址：http://{addrport}/")
-            # The background worker (roster imports) runs beside the web server and stops with it.
+            # The background worker (roster imports) runs beside the web server and stops with it,
+            # on Ctrl-C and on SIGTERM alike.
+            signal.signal(signal.SIGTERM, _stop)
             worker = subprocess.Popen([sys.executable, "-m", "gonghui", "db_worker"])  # noqa: S603
             try:
                 call_command("runserver", addrport, use_reloader=False)

@@ -5,7 +5,7 @@ import getpass
 from django.core.management.base import CommandError
 
 from gonghui.accounts.models import User
-from gonghui.core import scoping
+from gonghui.core.scope import SystemActor
 
 
 def add_actor_argument(parser) -> None:
@@ -19,7 +19,7 @@ def add_actor_argument(parser) -> None:
 
 def resolve_actor(as_user: str | None):
     if not as_user:
-        return scoping.SystemActor(getpass.getuser())
+        return SystemActor(getpass.getuser())
     try:
         return User.objects.get(username=as_user, is_active=True)
     except User.DoesNotExist:

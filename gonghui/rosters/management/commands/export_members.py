@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from gonghui.core import scoping
+from gonghui.core.scope import get_or_404, scope_of
+from gonghui.orgs.models import Organisation
 from gonghui.rosters.management.commands._actor import add_actor_argument, resolve_actor
 from gonghui.rosters.services import roster_export
 
@@ -26,10 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, org, out, as_user, **options):
         actor = resolve_actor(as_user)
         try:
-            target = scoping.get_or_404(scoping.visible_organisations(actor), code=org)
+            target = get_or_404(Organisation.objects.visible_to(actor), code=org)
         except Http404:
             raise CommandError(f"没有代码为 {org} 的组织，或不在您的权限范围内", returncode=2) from None
         started = time.monotonic()
         count = roster_export(user=actor, org=target, out=str(out))
-        masked = "" if scoping.may_reveal_id_number(actor) else "（身份证号和手机号已脱敏）"
+        masked = "" if scope_of(actor).can("members.reveal_id") else "（身份证号和手机号已脱敏）"
         self.stdout.write(f"已导出{count}名会员到 {out}{masked}，用时{time.monotonic() - started:.1f}秒")

@@ -13,7 +13,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from gonghui.core import scoping
+from gonghui.core.scope import get_or_404
+from gonghui.orgs.models import Organisation
 from gonghui.rosters.excel import RosterFileError
 from gonghui.rosters.management.commands._actor import add_actor_argument, resolve_actor
 from gonghui.rosters.services import ImportAborted, error_report_write, roster_import
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         as_json = options["json"]
         actor = resolve_actor(as_user)
         try:
-            target = scoping.get_or_404(scoping.managed_unions(actor), code=union)
+            target = get_or_404(Organisation.objects.writable_by(actor).grassroots(), code=union)
         except Http404:
             raise CommandError(f"没有代码为 {union} 的基层工会，或不在您的管理范围内", returncode=2) from None
         progress = self._progress if sys.stderr.isatty() and not as_json else None

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from gonghui.core import scoping
+from gonghui.core.scope import get_or_404
+from gonghui.orgs.selectors import managed_unions
 from gonghui.rosters.management.commands._actor import add_actor_argument, resolve_actor
 from gonghui.rosters.services import roster_template_write
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         target = None
         if union:
             try:
-                target = scoping.get_or_404(scoping.managed_unions(resolve_actor(as_user)), code=union)
+                target = get_or_404(managed_unions(resolve_actor(as_user)), code=union)
             except Http404:
                 raise CommandError(
                     f"没有代码为 {union} 的基层工会，或不在您的管理范围内", returncode=2

@@ -165,11 +165,7 @@ def build_activities(faker: Faker) -> None:
         )
         if union_code not in membership_of:
             membership_of[union_code] = Membership.objects.filter(union_id=orgs[union_code])
-        members = (
-            membership_of[union_code]
-            .filter(started_on__lte=on)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-        )
+        members = membership_of[union_code].active_on(on)
         WelfareRecipient.objects.bulk_create(
             [
                 WelfareRecipient(
@@ -184,3 +180,7 @@ def build_activities(faker: Faker) -> None:
             ],
             batch_size=2000,
         )
+
+
+def build(world) -> None:
+    build_activities(world.faker)

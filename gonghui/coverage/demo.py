@@ -21,7 +21,9 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.accounts.models import Role, User
+from gonghui.accounts.models import User
+from gonghui.core.dates import term_end_for
+from gonghui.core.roles import Role
 from gonghui.coverage.models import (
     Campaign,
     Founding,
@@ -32,8 +34,9 @@ from gonghui.coverage.models import (
     Step,
     Target,
 )
-from gonghui.coverage.services import FLOW, RULES, Actor, campaign_rule, term_end_for
+from gonghui.coverage.services import FLOW, RULES, Actor, campaign_rule
 from gonghui.demo.fake import Faker
+from gonghui.demo.world import DEMO_PASSWORD
 from gonghui.members.models import Membership, Person
 from gonghui.members.services import person_build
 from gonghui.orgs.models import Enterprise, Officer, Organisation
@@ -42,7 +45,6 @@ YEAR = 2024
 IN_PROGRESS = 40
 DROPPED = 2
 LEADER = ("zone-leader", "园区总工会分管领导（审批）")
-PASSWORD = "Gonghui-demo-2025"
 PDF = b"%PDF-1.4\n% gonghui demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOTES = {
     Step.STARTED: "列入年度建会计划",
@@ -156,13 +158,13 @@ def _officers_from_election(union: Organisation, election: dict) -> list[Officer
     ]
 
 
-def build_coverage(seed: int) -> list[tuple[str, str]]:
-    """Loads the coverage demo into a database where load_demo has built the zone; returns the extra sign-in."""
+def build_coverage(seed: int) -> None:
+    """Loads the coverage demo into a database where the zone, its members and sign-ins are built."""
     faker = Faker(seed + 1)
     zone = Organisation.objects.get(code="ZONE")
     staff = User.objects.get(username="zone-admin")
     leader = User(username=LEADER[0], role=Role.FEDERATION_STAFF, organisation=zone, first_name=LEADER[1])
-    leader.set_password(PASSWORD)
+    leader.set_password(DEMO_PASSWORD)
     leader.save()
 
     campaign = Campaign.objects.create(
@@ -276,7 +278,10 @@ def build_coverage(seed: int) -> list[tuple[str, str]]:
 
     officers += _committees(faker, exclude=new_unions)
     Officer.objects.bulk_create(officers, batch_size=1000)
-    return [LEADER]
+
+
+def build(world) -> None:
+    build_coverage(world.seed)
 
 
 def _visit(faker: Faker, founding: Founding, on: date, staff: User, leader: User) -> GuidanceVisit:

@@ -1,0 +1,117 @@
+"""The KPIs of union activities and welfare, and the report's sentence about them."""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.activities.models import Activity, Registration, WelfareDistribution, WelfareRecipient
+from gonghui.core.figures import Figures, both_years, split, year_bounds
+from gonghui.core.registry import Kpi, KpiGroup
+from gonghui.orgs.models import Organisation
+
+
+def activities(root: Organisation, year: int) -> Figures:
+    """lectures, activities — one query."""
+    aggregates = {
+        "lectures": lambda y: Count(
+            "pk", filter=Q(held_on__range=year_bounds(y), kind__in=Activity.LECTURE_KINDS)
+        ),
+        "activities": lambda y: Count("pk", filter=Q(held_on__range=year_bounds(y))),
+    }
+    row = Activity.objects.filter(
+        organiser__path__startswith=root.path, status=Activity.Status.HELD
+    ).aggregate(**both_years(aggregates, year))
+    return split(row, aggregates)
+
+
+def attendees(root: Organisation, year: int) -> Figures:
+    """activity_attendees — one query."""
+    aggregates = {
+        "activity_attendees": lambda y: Count("pk", filter=Q(activity__held_on__range=year_bounds(y))),
+    }
+    row = Registration.objects.filter(
+        attended=True,
+        activity__status=Activity.Status.HELD,
+        activity__organiser__path__startswith=root.path,
+    ).aggregate(**both_years(aggregates, year))
+    return split(row, aggregates)
+
+
+def welfare(root: Organisation, year: int) -> Figures:
+    """welfare_recipients — one query."""
+    aggregates = {
+        "welfare_recipients": lambda y: Count(
+            "pk", filter=Q(distribution__distributed_on__range=year_bounds(y))
+        ),
+    }
+    row = WelfareRecipient.objects.filter(
+        distribution__status=WelfareDistribution.Status.SIGNED_OFF,
+        distribution__union__path__startswith=root.path,
+    ).aggregate(**both_years(aggregates, year))
+    return split(row, aggregates)
+
+
+def sentences(root: Organisation, figures: Figures) -> list[str]:
+    return [
+        _(
+            "全年开展宣讲会和专题学习会%(lectures)d场、各类工会活动%(activities)d场，参加%(attendees)d人次；发放福利%(welfare)d人次。"
+        )
+        % {
+            "lectures": figures["lectures"]["value"],
+            "activities": figures["activities"]["value"],
+            "attendees": figures["activity_attendees"]["value"],
+            "welfare": figures["welfare_recipients"]["value"],
+        }
+    ]
+
+
+GROUPS = [
+    KpiGroup(
+        "activities.held",
+        order=40,
+        compute=activities,
+        kpis=(
+            Kpi(
+                "lectures",
+                gettext_lazy("宣讲会和专题学习会"),
+                gettext_lazy("场"),
+                gettext_lazy("子树内组织、活动日期在当年、已举办（记录了签到）的宣讲会和专题学习会。"),
+            ),
+            Kpi(
+                "activities",
+                gettext_lazy("工会活动"),
+                gettext_lazy("场"),
+                gettext_lazy(
+                    "子树内组织、活动日期在当年、已举办的各类工会活动（含宣讲会、学习会、职工出游等）。"
+                ),
+            ),
+        ),
+    ),
+    KpiGroup(
+        "activities.attendees",
+        order=41,
+        compute=attendees,
+        kpis=(
+            Kpi(
+                "activity_attendees",
+                gettext_lazy("活动参加人次"),
+                gettext_lazy("人次"),
+                gettext_lazy("上述已举办活动中签到的人次（一人参加两场计两人次）。"),
+            ),
+        ),
+    ),
+    KpiGroup(
+        "activities.welfare",
+        order=42,
+        compute=welfare,
+        sentences=sentences,
+        kpis=(
+            Kpi(
+                "welfare_recipients",
+                gettext_lazy("福利发放人次"),
+                gettext_lazy("人次"),
+                gettext_lazy("子树内基层工会发放日期在当年、已经第二名干部签批的福利发放的领取人次。"),
+            ),
+        ),
+    ),
+]

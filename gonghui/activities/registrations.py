@@ -1,0 +1,44 @@
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.activities import demo, kpis
+from gonghui.core import registry
+from gonghui.core.registry import DemoStep, MenuEntry, actions, capability
+from gonghui.core.roles import Role
+
+registry.capabilities.register(
+    capability(
+        "activities.manage",
+        _("组织工会活动和福利发放"),
+        [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF, Role.UNION_ADMIN],
+    ),
+)
+
+
+def _manages(scope) -> bool:
+    return scope.can("activities.manage")
+
+
+registry.menu.register(
+    MenuEntry("activities.list", _("活动"), "activities:activity_list", order=40, shown=_manages),
+    MenuEntry("activities.welfare", _("福利"), "activities:welfare_list", order=50, shown=_manages),
+)
+
+registry.kpis.register(*kpis.GROUPS)
+
+registry.demo.register(DemoStep("activities", order=40, build=demo.build))
+
+registry.audit_actions.register(
+    *actions(
+        {
+            "activity.create": _("登记活动"),
+            "activity.register": _("活动报名"),
+            "activity.attendance": _("记录活动签到"),
+            "activity.cancel": _("取消活动"),
+            "welfare.create": _("登记福利发放"),
+            "welfare.add_recipient": _("登记福利领取"),
+            "welfare.add_all_members": _("全体会员加入领取名单"),
+            "welfare.remove_recipient": _("移出领取名单"),
+            "welfare.sign_off": _("签批福利发放"),
+        }
+    )
+)

@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import registry
+from gonghui.core.registry import MenuEntry, actions, capability
+from gonghui.core.roles import Role
+
+registry.capabilities.register(
+    capability("audit.read", _("查阅审计日志"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF]),
+)
+
+registry.menu.register(
+    MenuEntry("home", _("首页"), "core:home", order=0, shown=lambda scope: True),
+    MenuEntry("audit", _("审计日志"), "core:audit_log", order=90, shown=lambda s: s.can("audit.read")),
+    MenuEntry("admin", _("平台管理"), "admin:index", order=99, shown=lambda s: s.everything),
+)
+
+registry.audit_actions.register(
+    *actions(
+        {
+            "admin.access": _("访问平台管理"),
+            "access.denied": _("拒绝访问"),
+            "demo.load": _("载入演示数据"),
+        },
+        security={"admin.access", "access.denied"},
+    )
+)

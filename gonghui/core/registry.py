@@ -1,0 +1,170 @@
+"""Extension points: what each app contributes, registered from its own `registrations` module.
+
+Core, the reports and the demo command name no app: they read these registries, which the apps fill at
+start-up (CoreConfig.ready discovers `gonghui.<app>.registrations`, as Django's admin discovers
+`admin` modules). An app contributes its capabilities (what a role may do), its menu entries, the cards of the home
+page, the sections it adds to other apps' pages, its KPIs with the functions that compute them, its
+demo data and the labels of its audit actions.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Registry:
+    """Items keyed by name, in the order given by their `order` (then registration)."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self._items: dict[str, Any] = {}
+
+    def register(self, *items) -> None:
+        for item in items:
+            if item.key in self._items:
+                raise ImproperlyConfigured(f"{self.what} {item.key!r} is registered twice")
+            self._items[item.key] = item
+
+    def __iter__(self) -> Iterator:
+        return iter(sorted(self._items.values(), key=lambda item: getattr(item, "order", 0)))
+
+    def __getitem__(self, key: str):
+        return self._items[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
+    def get(self, key: str, default=None):
+        return self._items.get(key, default)
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Something a role may do beyond reaching rows: reveal an ID number, read the reports…"""
+
+    key: str
+    label: str
+    roles: frozenset[str]
+
+
+class CapabilityRegistry(Registry):
+    def held_by(self, role: str) -> frozenset[str]:
+        return frozenset(c.key for c in self if role in c.roles)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str
+    label: str
+    url_name: str
+    order: int
+    shown: Callable[[Any], bool]  # of the user's Scope
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A figure on the home page: count(user) for the user's scope (None: a link without a figure)."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int
+    count: Callable[[Any], int | None]
+    shown: Callable[[Any], bool]  # of the user's Scope
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A template an app adds to another app's page (`{% panels "orgs:organisation_detail" %}`),
+    rendered with that page's context."""
+
+    key: str
+    page: str
+    template: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    unit: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class KpiGroup:
+    """KPIs computed together (one aggregate query for the year and the year before).
+
+    compute(root, year) returns {key: {"value": …, "previous": …}} for each of its KPIs;
+    sentences(root, figures) the annual report's sentences about them.
+    """
+
+    key: str
+    order: int
+    kpis: tuple[Kpi, ...]
+    compute: Callable
+    sentences: Callable | None = None
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Part of the demo world, built in order into one transaction. build(world) reads what earlier
+    steps left in `world` (a namespace) and adds its own; sign_ins are the accounts it creates;
+    on_start(stdout) runs each time `gonghui demo` starts (housekeeping a deployment would schedule)."""
+
+    key: str
+    order: int
+    build: Callable | None = None
+    sign_ins: tuple[tuple[str, str], ...] = ()
+    on_start: Callable | None = None
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    """The label the audit log shows for an action code (auth.login → 登录)."""
+
+    key: str
+    label: str
+    security: bool = False  # sign-ins, failures, lockouts, refusals: shown to whoever audits
+
+
+capabilities = CapabilityRegistry("capability")
+menu = Registry("menu entry")
+home_cards = Registry("home card")
+panels = Registry("panel")
+kpis = Registry("KPI group")
+demo = Registry("demo step")
+audit_actions = Registry("audit action")
+
+
+def capability(key: str, label, roles: Iterable[str]) -> Capability:
+    return Capability(key, label, frozenset(roles))
+
+
+def actions(labels: dict, *, security: Iterable[str] = ()) -> list[AuditAction]:
+    security = set(security)
+    return [AuditAction(key, label, key in security) for key, label in labels.items()]
+
+
+@dataclass
+class DemoWorld:
+    """What demo steps hand on to later ones (the faker, the zone, the unions, the worker…)."""
+
+    seed: int
+    year: int
+    values: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        if name in {"seed", "year", "values"}:
+            super().__setattr__(name, value)
+        else:
+            self.values[name] = value

@@ -1,0 +1,63 @@
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import registry
+from gonghui.core.registry import DemoStep, HomeCard, MenuEntry, actions, capability
+from gonghui.core.roles import Role
+from gonghui.orgs import demo, kpis
+from gonghui.orgs.models import Enterprise, Organisation
+
+registry.capabilities.register(
+    capability(
+        "orgs.browse",
+        _("浏览组织和企业"),
+        [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF, Role.UNION_ADMIN],
+    ),
+)
+
+
+def _browses(scope) -> bool:
+    return scope.can("orgs.browse")
+
+
+registry.menu.register(
+    MenuEntry("orgs.tree", _("组织"), "orgs:tree", order=10, shown=_browses),
+    MenuEntry("orgs.enterprises", _("企业"), "orgs:enterprise_list", order=20, shown=_browses),
+)
+
+registry.home_cards.register(
+    HomeCard(
+        "orgs.unions",
+        _("基层工会"),
+        "orgs:tree",
+        order=10,
+        count=lambda user: (
+            Organisation.objects.visible_to(user).grassroots().filter(dissolved_on__isnull=True).count()
+        ),
+        shown=_browses,
+    ),
+    HomeCard(
+        "orgs.enterprises",
+        _("企业"),
+        "orgs:enterprise_list",
+        order=30,
+        count=lambda user: Enterprise.objects.visible_to(user).count(),
+        shown=_browses,
+    ),
+)
+
+registry.kpis.register(*kpis.GROUPS)
+
+registry.demo.register(DemoStep("orgs", order=10, build=demo.build))
+
+registry.audit_actions.register(
+    *actions(
+        {
+            "organisation.create": _("设立组织"),
+            "organisation.dissolve": _("撤销组织"),
+            "enterprise.create": _("登记企业"),
+            "enterprise.update": _("修改企业信息"),
+            "officer.appoint": _("任命工会干部"),
+            "officer.stand_down": _("工会干部卸任"),
+        }
+    )
+)
