@@ -200,7 +200,7 @@ class Visibility:
         if reach is None:
             return "—"
         if reach == Reach.TREE:
-            text = "subtree: " + " | ".join(self.tree)
+            text = "subtree: " + " or ".join(self.tree)
         elif reach == Reach.UNION:
             text = f"own union: {self.union}"
         elif reach == Reach.PERSON:

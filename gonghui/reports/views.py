@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from gonghui.core.scope import scope_of
+from gonghui.core.scope import get_or_404, scope_of
 from gonghui.reports import selectors
 from gonghui.reports.forms import ReportForm
 
@@ -13,6 +13,7 @@ def kpis(request):
     scope_of(request.user).require("reports.read")
     roots = selectors.report_roots(request.user).order_by("depth", "path")
     if "org" in request.GET:
+        get_or_404(roots, code=request.GET["org"])  # another federation's figures: not found, as everywhere
         data = request.GET
     else:  # one's own root, last year
         home = roots.first()

@@ -861,6 +861,7 @@ def _enqueue(job: ImportJob) -> None:
 
 
 def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
+    job = get_or_404(ImportJob.objects.writable_by(by), pk=job.pk)
     if job.files_deleted_at is not None:
         raise ValidationError(_("该文件已按保留期限删除，请重新上传"))
     # The check's task id goes with the check: a finished task must not pass for the import's.
