@@ -3,12 +3,16 @@ scope first (NotInScope otherwise) and is one transaction with its audit row."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gonghui.core import crypto
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
+from gonghui.core.models import AuditLog
 from gonghui.core.scope import NotInScope, scope_of
+from gonghui.core.validators import validate_resident_id
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Officer, Organisation
 
@@ -140,6 +144,42 @@ def _check_term(term_start: date, term_end: date) -> None:
         )
 
 
+def not_a_member_error(field: str, union: Organisation, role: str):
+    """The same answer whoever the number belongs to: it names no one."""
+    return field_error(
+        field,
+        _("该人员不是%(union)s的在册会员，不能担任%(role)s")
+        % {"union": union, "role": Officer.Role(role).label},
+        code="not_member",
+    )
+
+
+def officer_appoint_by_id_number(*, union: Organisation, id_number: str, role: str, by, **term) -> Officer:
+    """officer_appoint for the form, which names the person by ID number: only a member of this union
+    is found. A number registered elsewhere is refused like an unknown one, and the lookup audited."""
+    union = Organisation.objects.writable_by(by).require(union)
+    number = _on_id_number(id_number)
+    person = Person.objects.filter(id_hash=crypto.lookup_hash(number)).first()
+    if person is None or not Membership.objects.active().filter(person=person, union=union).exists():
+        if person is not None:
+            audit_record(
+                actor=by,
+                action="person.lookup",
+                obj=person,
+                result=AuditLog.Result.DENIED,
+                detail={"union": union.code, "for": "officer.appoint"},
+            )
+        raise not_a_member_error("id_number", union, role)
+    return officer_appoint(union=union, person=person, role=role, by=by, **term)
+
+
+def _on_id_number(id_number: str) -> str:
+    try:
+        return validate_resident_id(id_number)
+    except ValidationError as e:
+        raise ValidationError({"id_number": e.messages}) from None
+
+
 @transaction.atomic
 def officer_appoint(
     *, union: Organisation, person: Person, role: str, term_start: date, term_end: date, by
@@ -159,12 +199,7 @@ def officer_appoint(
     _check_term(term_start, term_end)
     role_label = Officer.Role(role).label
     if not Membership.objects.active().filter(person=person, union=union).exists():
-        raise field_error(
-            "person",
-            _("%(name)s不是%(union)s的在册会员，不能担任%(role)s")
-            % {"name": person.name, "union": union, "role": role_label},
-            code="not_member",
-        )
+        raise not_a_member_error("person", union, role)
     if role in Officer.WOMEN_ROLES and person.gender != Person.Gender.FEMALE:
         raise field_error("person", _("女职工委员会由女会员组成"), code="women_only")
     current = Officer.objects.current().filter(union=union).select_related("person")

@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
-from gonghui.members.services import person_find
 from gonghui.orgs import selectors, services
 from gonghui.orgs.forms import EnterpriseFilterForm, OfficerForm, StandDownForm
 from gonghui.orgs.models import Enterprise, Officer, Organisation
@@ -34,23 +32,14 @@ def organisation_detail(request, code):
     )
 
 
-def _appoint(*, union, id_number, by, **fields):
-    """The form names the person by ID number; only a member of this union can be found and appointed."""
-    try:
-        person = person_find(id_number=id_number)
-    except ValidationError as error:
-        raise ValidationError({"id_number": error.messages}) from None
-    if person is None:
-        raise ValidationError({"id_number": [_("未找到该公民身份号码的人员，须先登记入会")]})
-    return services.officer_appoint(union=union, person=person, by=by, **fields)
-
-
 @login_required
 def officer_appoint(request, code):
     union = get_or_404(selectors.managed_unions(request.user), code=code)
     form = OfficerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        officer = run_service(form, _appoint, union=union, by=request.user, **form.cleaned_data)
+        officer = run_service(
+            form, services.officer_appoint_by_id_number, union=union, by=request.user, **form.cleaned_data
+        )
         if officer is not None:
             messages.success(
                 request,

@@ -50,11 +50,13 @@ def test_demo_people_are_valid_and_their_numbers_decrypt(demo):
 
 
 @pytest.mark.django_db
-def test_loading_twice_leaves_the_data_alone(demo):
+def test_loading_twice_leaves_the_data_alone_and_lists_every_sign_in(demo):
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
     assert "未重复载入" in out.getvalue()
     assert Organisation.objects.grassroots().count() == 195
+    for username in ("zone-admin", "zone-leader", "union-admin", "union-admin-2", "worker", "platform-admin"):
+        assert username in out.getvalue()
 
 
 def test_the_gonghui_command_accepts_hyphenated_names():

@@ -188,3 +188,13 @@ def test_reveal_is_audited(member_a, admin_a):
     assert person_reveal_id(person=member_a.person, by=admin_a) == member_a.person.reveal_id_number()
     entry = AuditLog.objects.get(action="person.reveal_id")
     assert (entry.actor, entry.object_id) == (admin_a, str(member_a.person_id))
+
+
+def test_transfer_refuses_an_employer_outside_the_receiving_union(member_a, union_b, enterprise_a, admin_a):
+    with pytest.raises(ValidationError) as excinfo:
+        member_transfer(
+            membership=member_a, to_union=union_b, enterprise=enterprise_a, on=date(2024, 6, 1), by=admin_a
+        )
+    assert "不属于乙公司工会" in errors_of(excinfo)["enterprise"][0]
+    member_a.refresh_from_db()
+    assert member_a.is_active

@@ -122,6 +122,29 @@ def test_join_form_names_the_union_holding_a_second_membership(client, admin_b, 
     assert "甲公司工会" in response.context["form"].errors["id_number"][0]
 
 
+def test_join_form_never_tells_another_unions_members_name(client, admin_b, union_b, member_a):
+    """An admin of B who types a member of A's number with another name learns where the membership
+    is and that the name does not match — not the registered name — and the lookup is audited."""
+    client.force_login(admin_b)
+    response = client.post(
+        reverse("members:join"),
+        {
+            "union": union_b.pk,
+            "name": "王五",
+            "id_number": member_a.person.reveal_id_number(),
+            "mobile": "13700000001",
+            "started_on": "2024-05-01",
+        },
+    )
+    errors = response.context["form"].errors
+    assert errors["name"] == ["填写的姓名与该公民身份号码登记的姓名不一致，请核对身份证件"]
+    assert "甲公司工会" in errors["id_number"][0]
+    assert "张三" not in response.content.decode()
+    lookup = AuditLog.objects.get(action="person.lookup")
+    assert (lookup.actor, lookup.object_id, lookup.result) == (admin_b, str(member_a.person_id), "denied")
+    assert lookup.detail == {"name_matches": False, "active_in": "UA"}
+
+
 def test_transfer_form(client, admin_a, member_a, union_b):
     client.force_login(admin_a)
     response = client.post(
@@ -129,6 +152,24 @@ def test_transfer_form(client, admin_a, member_a, union_b):
     )
     assert response.status_code == 302
     assert member_a.person.memberships.active().get().union == union_b
+
+
+def test_a_transfer_carries_the_employer_into_the_new_union(client, admin_a, member_a, union_b, enterprise_b):
+    client.force_login(admin_a)
+    page = client.get(reverse("members:transfer", args=[member_a.pk])).content.decode()
+    assert "乙新能源有限公司（乙公司工会）" in page  # the receiving unions' employers are offered
+    client.post(reverse("members:transfer", args=[member_a.pk]), {"to_union": union_b.pk, "on": "2024-06-01"})
+    assert member_a.person.memberships.active().get().enterprise == enterprise_b  # its only enterprise
+
+
+def test_a_transfer_refuses_an_employer_of_another_union(client, admin_a, member_a, union_b, enterprise_a):
+    client.force_login(admin_a)
+    response = client.post(
+        reverse("members:transfer", args=[member_a.pk]),
+        {"to_union": union_b.pk, "enterprise": enterprise_a.pk, "on": "2024-06-01"},
+    )
+    assert response.context["form"].errors["enterprise"]  # only the receiving unions' are offered
+    assert member_a.person.memberships.active().get().union_id != union_b.pk
 
 
 def test_transfer_refuses_a_date_before_joining(client, admin_a, member_a, union_b):

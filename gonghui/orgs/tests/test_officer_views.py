@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from gonghui.core.models import AuditLog
 from gonghui.members.tests.factories import make_member
 from gonghui.orgs.models import Officer
 from gonghui.orgs.services import officer_appoint
@@ -69,12 +70,23 @@ def test_a_term_ending_before_it_starts_is_shown_on_the_form(client, admin_a, un
     assert not Officer.objects.exists()
 
 
-def test_a_non_member_is_refused_on_the_form(client, admin_a, union_a, member_b):
+def test_a_non_member_is_refused_on_the_form_without_being_named(client, admin_a, union_a, member_b):
     client.force_login(admin_a)
     form = appointment(member_b)
     response = client.post(reverse("orgs:officer_appoint", args=["UA"]), form)
-    assert "李四不是甲公司工会的在册会员，不能担任主席" in response.content.decode()
+    page = response.content.decode()
+    assert "该人员不是甲公司工会的在册会员，不能担任主席" in page and "李四" not in page
     assert not Officer.objects.exists()
+    lookup = AuditLog.objects.get(action="person.lookup")
+    assert (lookup.actor, lookup.object_id, lookup.result) == (admin_a, str(member_b.person_id), "denied")
+
+
+def test_an_unknown_number_gets_the_same_answer(client, admin_a, union_a, member_b):
+    client.force_login(admin_a)
+    form = appointment(member_b) | {"id_number": "11010519491231002X"}
+    page = client.post(reverse("orgs:officer_appoint", args=["UA"]), form).content.decode()
+    assert "该人员不是甲公司工会的在册会员，不能担任主席" in page
+    assert not AuditLog.objects.filter(action="person.lookup").exists()
 
 
 @pytest.mark.parametrize("who", ["admin_b", "worker"])

@@ -36,7 +36,7 @@ def test_a_member_is_appointed_for_a_term_and_it_is_audited(union_a, admin_a, me
 def test_a_chair_who_is_not_a_member_is_refused(union_a, admin_a, member_b):
     with pytest.raises(ValidationError) as excinfo:
         officer_appoint(union=union_a, person=member_b.person, role="chair", by=admin_a, **TERM)
-    assert excinfo.value.message_dict["person"] == ["李四不是甲公司工会的在册会员，不能担任主席"]
+    assert excinfo.value.message_dict["person"] == ["该人员不是甲公司工会的在册会员，不能担任主席"]
     assert not Officer.objects.exists()
 
 

@@ -65,3 +65,18 @@ def test_union_page(client, admin_a, union_a, enterprise_a, member_a):
     response = client.get(reverse("orgs:organisation_detail", args=["UA"]))
     assert response.context["active_members"] == 1
     assert "甲锂电有限公司" in response.content.decode() and "admin-a" in response.content.decode()
+
+
+def test_a_federation_page_counts_its_subtree_and_lists_its_unions(
+    client, officer, zone, union_a, union_b, member_a, member_b, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    client.get(reverse("core:home"))
+    # session, user with organisation, the federation, its figures, the unions page (count, rows),
+    # its staff, the idle-timeout stamp (3)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("orgs:organisation_detail", args=["ZONE"]))
+    assert (response.context["active_members"], response.context["unions_standing"]) == (2, 2)
+    rows = {u.code: u.active_members for u in response.context["page"]}
+    assert rows == {"UA": 1, "UB": 1}
+    assert reverse("rosters:export") + "?org=ZONE" in response.content.decode()
