@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from gonghui.accounts.models import User
@@ -33,6 +34,12 @@ def pytest_collection_modifyitems(config, items):
     )
     for item in browser_tests:
         item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counters kept in the cache (refusals per user) start at nought: user ids repeat across tests."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

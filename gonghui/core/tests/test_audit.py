@@ -49,3 +49,25 @@ def test_every_admin_page_a_platform_admin_opens_is_audited(client, platform_adm
     assert client.get("/admin/orgs/organisation/").status_code == 200
     entry = AuditLog.objects.get(action="admin.access")
     assert (entry.actor, entry.detail["path"]) == (platform_admin, "/admin/orgs/organisation/")
+
+
+def test_refused_access_is_audited_without_flooding(client, admin_b, member_a, officer):
+    """170 refused requests by one officer (a prober trying another union's people): the 1st, 10th and
+    100th are written, with the path and the count; the zone's staff see them among security events."""
+    client.force_login(admin_b)
+    for _ in range(170):
+        assert client.get(reverse("members:detail", args=[member_a.person_id])).status_code == 404
+    refusals = AuditLog.objects.filter(action="access.denied").order_by("id")
+    assert [r.detail["refusals_in_window"] for r in refusals] == [1, 10, 100]
+    assert refusals[0].actor == admin_b and refusals[0].detail["path"] == f"/members/{member_a.person_id}/"
+    client.force_login(officer)
+    page = client.get(reverse("core:audit_log"), {"action": "security"}).context["page"]
+    assert [e.action for e in page].count("access.denied") == 3
+
+
+def test_failed_sign_ins_of_their_users_are_shown_to_federation_staff(client, officer, admin_a, zone):
+    audit_record(actor=None, username=admin_a.username, action="auth.login_failed", result="failed")
+    audit_record(actor=None, username="not-a-user", action="auth.login_failed", result="failed")
+    client.force_login(officer)
+    page = client.get(reverse("core:audit_log"), {"action": "auth.login_failed"}).context["page"]
+    assert [e.actor_username for e in page] == [admin_a.username]
