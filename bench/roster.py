@@ -143,7 +143,7 @@ def _import_export(path: str) -> None:
     from gonghui.core import crypto
     from gonghui.core.pinyin import name_initials, name_pinyin
     from gonghui.core.validators import (
-        birth_date_of,
+        birth_year_of,
         gender_of,
         mask_id,
         validate_mobile,
@@ -154,7 +154,7 @@ def _import_export(path: str) -> None:
     class PersonResource(resources.ModelResource):
         class Meta:
             model = Person
-            fields = ("name", "id_hash", "id_encrypted", "id_masked", "birth_date", "gender", "mobile")
+            fields = ("name", "id_hash", "id_encrypted", "id_masked", "birth_year", "gender", "mobile")
             fields += ("name_initials", "name_pinyin", "ethnicity", "education", "occupation", "skill_level")
             import_id_fields = ("id_hash",)
             use_bulk = True
@@ -170,7 +170,7 @@ def _import_export(path: str) -> None:
                 id_hash=crypto.lookup_hash(number),
                 id_encrypted=crypto.encrypt(number),
                 id_masked=mask_id(number),
-                birth_date=birth_date_of(number),
+                birth_year=birth_year_of(number),
                 gender=gender_of(number),
                 mobile=validate_mobile(row["手机号码"]),
                 name_initials=name_initials(row["姓名"]),

@@ -112,11 +112,12 @@ TEMPLATES = [
 
 # SQLite as the web app and the task worker share it: WAL (readers never wait for the writer), write
 # transactions that take the lock when they begin (no "database is locked" upgrade failures), a
-# patient lock timeout. Also for a sqlite:/// DATABASE_URL, so every SQLite deployment runs the same.
+# patient lock timeout; what is deleted or overwritten is zeroed (no old personal data in free pages).
+# Also for a sqlite:/// DATABASE_URL, so every SQLite deployment runs the same.
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
 }
 DATABASE_URL = os.environ.get("DATABASE_URL")
 if DATABASE_URL:

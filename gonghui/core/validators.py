@@ -161,7 +161,15 @@ def validate_not_future(value: date, label: str) -> date:
 
 
 def mask_id(number: str) -> str:
-    return f"{number[:6]}{'*' * 8}{number[-4:]}"
+    """What pages show of an ID number: its last four characters. With the birth year (all a page or
+    a clear column shows of the birth date), they leave over 100,000 possible numbers: the region code
+    and the day of birth stay hidden. (Keeping the region, as 360102********1234 does, leaves only the
+    birth date to guess: a few thousand numbers, one when the birth date is shown beside it.)"""
+    return f"{'*' * 14}{number[-4:]}"
+
+
+def birth_year_of(number: str) -> int:
+    return int(number[6:10])
 
 
 def mask_mobile(number: str) -> str:

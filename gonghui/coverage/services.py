@@ -39,7 +39,7 @@ from gonghui.core.errors import field_error
 from gonghui.core.roles import Role
 from gonghui.core.scope import scope_of
 from gonghui.core.uploads import validate_document
-from gonghui.core.validators import normalise_name
+from gonghui.core.validators import birth_date_of, normalise_name
 from gonghui.coverage.models import (
     FINAL_STEPS,
     Campaign,
@@ -500,7 +500,7 @@ def recruit_register(
     person = person_find(id_number=id_number)
     if person is None:
         person = person_build(id_number=id_number, name=name, mobile=mobile, **profile)
-        if problem := rules.age_problem(person.birth_date, registered_on):
+        if problem := rules.age_problem(birth_date_of(person.reveal_id_number()), registered_on):
             raise field_error("id_number", problem)
         person.save()
         audit_record(actor=by, action="person.create", obj=person)

@@ -18,7 +18,9 @@ class Person(models.Model):
     """One person, one record (实名制), keyed by the resident ID number.
 
     The number itself is stored encrypted; id_hash (a keyed HMAC) finds it and keeps it unique;
-    id_masked is what pages show.
+    id_masked (its last four characters) is what pages show. Of the birth date only the year is kept
+    in the clear: with the masked number it leaves too many possible numbers to rebuild one
+    (core.validators.mask_id); the full date is read from the number when a rule needs it.
     """
 
     class Gender(models.TextChoices):
@@ -31,7 +33,7 @@ class Person(models.Model):
     id_hash = BytewiseCharField(max_length=64, editable=False)  # unique: Meta.constraints
     id_encrypted = models.TextField(editable=False)
     id_masked = models.CharField(_("公民身份号码"), max_length=18, editable=False)
-    birth_date = models.DateField(_("出生日期"), editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     mobile = BytewiseCharField(_("手机号码"), max_length=11)  # indexed in Meta
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)

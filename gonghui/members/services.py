@@ -15,6 +15,7 @@ from gonghui.core.pinyin import name_initials, name_pinyin
 from gonghui.core.scope import scope_of
 from gonghui.core.validators import (
     birth_date_of,
+    birth_year_of,
     gender_of,
     mask_id,
     normalise_name,
@@ -55,7 +56,7 @@ def person_from_valid(*, number: str, name: str, mobile: str, **profile) -> Pers
         id_hash=crypto.lookup_hash(number),
         id_encrypted=crypto.encrypt(number),
         id_masked=mask_id(number),
-        birth_date=birth_date_of(number),
+        birth_year=birth_year_of(number),
         gender=gender_of(number),
         mobile=mobile,
         **{k: (v or "").strip() for k, v in profile.items() if k in PROFILE_FIELDS},

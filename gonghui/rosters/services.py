@@ -46,6 +46,7 @@ from gonghui.core.pinyin import name_pinyin
 from gonghui.core.scope import SystemActor, get_or_404, scope_of
 from gonghui.core.validators import (
     birth_date_of,
+    birth_year_of,
     gender_of,
     mask_id,
     mask_mobile,
@@ -513,7 +514,7 @@ def _prepare_person(values: dict, id_hash: str, adapt_date: Callable) -> tuple:
         id_hash,
         crypto.encrypt(number),
         mask_id(number),
-        adapt_date(birth_date_of(number)),
+        birth_year_of(number),
         gender_of(number),
         values["mobile"],
         values["ethnicity"],
@@ -534,7 +535,7 @@ PERSON_FIELDS = [
     "id_hash",
     "id_encrypted",
     "id_masked",
-    "birth_date",
+    "birth_year",
     "gender",
     "mobile",
     "ethnicity",

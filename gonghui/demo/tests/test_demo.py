@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from gonghui.core.validators import validate_mobile, validate_resident_id
+from gonghui.core.validators import birth_date_of, validate_mobile, validate_resident_id
 from gonghui.demo.world import DEMO_PASSWORD
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Organisation
@@ -44,7 +44,7 @@ def test_demo_people_are_valid_and_their_numbers_decrypt(demo):
     for person in Person.objects.order_by("?")[:300]:
         number = person.reveal_id_number()
         assert validate_resident_id(number) == number
-        assert person.id_masked == f"{number[:6]}********{number[-4:]}"
+        assert person.id_masked == f"**************{number[-4:]}"
         assert validate_mobile(person.mobile) == person.mobile
     assert Person.objects.filter(memberships__union__code="U0001", name__startswith="单").exists()
 
@@ -75,4 +75,5 @@ def test_demo_members_were_adults_when_they_joined(demo):
 
     joined = Membership.objects.filter(start_reason=Membership.StartReason.JOINED).select_related("person")
     for membership in joined.order_by("?")[:500]:
-        assert 18 <= age_on(membership.person.birth_date, membership.started_on) <= 60
+        born = birth_date_of(membership.person.reveal_id_number())
+        assert 18 <= age_on(born, membership.started_on) <= 60
