@@ -197,9 +197,10 @@ def _raw(path: str, union) -> float:
 
     from gonghui.members.models import Membership, Person
     from gonghui.rosters import bulk, services
+    from gonghui.rosters.services.checking import check
 
     spool = services._Spool()
-    services._check(path=Path(path), union=union, progress=None, sink=spool)
+    check(path=Path(path), union=union, progress=None, sink=spool)
     people = [person for _choice, person in spool.selected(0)]
     memberships = [membership for _choice, membership in spool.selected(1)]
     now = timezone.now()

@@ -11,6 +11,7 @@ from django.db import connection, connections
 from gonghui.members.models import Membership, Person
 from gonghui.rosters import services
 from gonghui.rosters.models import ImportJob
+from gonghui.rosters.services import checking
 from gonghui.rosters.tests.files import roster_rows, write_xlsx
 
 pytestmark = [
@@ -40,7 +41,7 @@ def test_progress_shows_while_the_written_chunks_stay_invisible_until_the_commit
     tmp_path, settings, monkeypatch, admin_a, union_a, enterprise_a
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr(services, "CHUNK", 500)
+    monkeypatch.setattr(checking, "CHUNK", 500)
     path = write_xlsx(tmp_path / "名册.xlsx", roster_rows(1500, [enterprise_a.name]))
     job = services.import_job_create(
         union=union_a, upload=SimpleUploadedFile("名册.xlsx", path.read_bytes()), by=admin_a
