@@ -21,141 +21,51 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, connections, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from gonghui.core import crypto, scoping
+from gonghui.core import scoping
 from gonghui.core.audit import audit_record
 from gonghui.core.models import AuditLog
-from gonghui.core.validators import mask_mobile
-from gonghui.orgs.models import Enterprise, Organisation
-from gonghui.rosters import excel
-from gonghui.rosters.excel import COLUMNS, RosterFileError
+from gonghui.orgs.models import Organisation
+from gonghui.rosters.excel import RosterFileError
 from gonghui.rosters.models import ImportJob
 from gonghui.rosters.services.checking import ImportResult, Progress
-from gonghui.rosters.services.reading import EXAMPLE_ID_NUMBER, Problem
+from gonghui.rosters.services.exports import (
+    EXPORT_HEADERS,
+    error_report_write,
+    roster_export,
+    roster_template_write,
+)
+from gonghui.rosters.services.reading import Problem
 from gonghui.rosters.services.writing import ImportAborted, audit_actor, roster_import
 
+__all__ = [
+    "EXPORT_HEADERS",
+    "ImportAborted",
+    "Problem",
+    "PurgeResult",
+    "error_report_write",
+    "import_job_confirm",
+    "import_job_create",
+    "import_job_fail_if_stale",
+    "import_job_run",
+    "roster_export",
+    "roster_files_purge",
+    "roster_import",
+    "roster_template_write",
+    "stale_after",
+]
+
 logger = logging.getLogger(__name__)
-
-
-# -- reports and exports ---------------------------------------------------------------------------
-
-
-def error_report_write(*, path: Path, problems: list[Problem], out) -> int:
-    """The original rows that had a problem, in their order, each with a reason column."""
-    by_row: dict[int, list[Problem]] = {}
-    for p in problems:
-        by_row.setdefault(p.row, []).append(p)
-    sheet = excel.open_roster(path)
-
-    def rows():
-        for number, cells in sheet.rows():
-            if number in by_row:
-                cells = list(cells) + [""] * (len(sheet.headers) - len(cells))
-                reasons = "；".join(
-                    f"{p.column}：{p.reason}" if p.column else p.reason for p in by_row[number]
-                )
-                yield [
-                    number,
-                    *(excel.cell_text(c) if not isinstance(c, date) else c for c in cells),
-                    reasons,
-                ]
-
-    headers = [_("原行号"), *sheet.headers, _("问题")]
-    widths = [8, *(14 for _h in sheet.headers), 60]
-    return excel.write_rows(out, headers, rows(), widths=widths, text_columns=range(1, len(headers) - 1))
-
-
-EXPORT_HEADERS = [c.header for c in COLUMNS] + [excel.EXPORT_UNION_HEADER]
-
-
-def export_queryset(user, org: Organisation, *, reveal: bool = False):
-    """The export's rows; the ID column is the ciphertext when revealing, else the masked number."""
-    return (
-        scoping.visible_memberships(user)
-        .active()
-        .filter(Q(union__path__startswith=org.path))
-        .order_by("union__path", "person__name_pinyin", "person_id")
-        .values_list(
-            "person__name",
-            "person__id_encrypted" if reveal else "person__id_masked",
-            "person__mobile",
-            "enterprise__name",
-            "started_on",
-            "person__gender",
-            "person__ethnicity",
-            "person__education",
-            "person__occupation",
-            "person__skill_level",
-            "card_number",
-            "union__name",
-        )
-    )
-
-
-def roster_export(*, user, org: Organisation, out) -> int:
-    """Writes the active members under org that the user may see, in the template's columns plus the
-    union, streaming. ID numbers and phones in full only for a role that may reveal them. Audited."""
-    org = scoping.get_or_404(scoping.visible_organisations(user), pk=org.pk)
-    reveal = scoping.may_reveal_id_number(user)
-    decrypt = crypto.decrypt
-    genders = {"M": "男", "F": "女"}
-
-    def rows():
-        for row in export_queryset(user, org, reveal=reveal).iterator(chunk_size=5000):
-            name, id_number, mobile, enterprise, started_on, gender, *profile = row
-            yield (
-                name,
-                decrypt(id_number) if reveal else id_number,
-                mobile if reveal else mask_mobile(mobile),
-                enterprise or "",
-                started_on,
-                genders.get(gender, ""),
-                *profile,  # ethnicity, education, occupation, skill level, card number, union
-            )
-
-    widths = [c.width for c in COLUMNS] + [24]
-    text_columns = [i for i, c in enumerate(COLUMNS) if c.text]
-    count = excel.write_rows(out, EXPORT_HEADERS, rows(), widths=widths, text_columns=text_columns)
-    with transaction.atomic():
-        audit_record(
-            **audit_actor(user),
-            action="roster.export",
-            obj=org,
-            detail={"org": org.code, "rows": count, "masked": not reveal},
-        )
-    return count
-
-
-def roster_template_write(*, out, union: Organisation | None = None) -> None:
-    """The template; for a union, its enterprises are listed (and offered as a dropdown when few)."""
-    enterprises = (
-        list(Enterprise.objects.filter(union=union).values_list("name", "credit_code")) if union else []
-    )
-    example = {
-        "name": "张三",
-        "id_number": EXAMPLE_ID_NUMBER,
-        "mobile": "13800138000",
-        "enterprise": enterprises[0][0] if enterprises else "某某锂电有限公司",
-        "started_on": date(2024, 3, 1),
-        "gender": "男",
-        "ethnicity": "汉族",
-        "education": "大专",
-        "occupation": "电工",
-        "skill_level": "中级工",
-        "card_number": "",
-    }
-    excel.write_template(out, enterprises=enterprises, example=example)
 
 
 # -- import jobs: the web's upload → check → confirm → import, in the background for big files -----
