@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from gonghui.demo.fake import EDUCATION
+from gonghui.members.vocabulary import EDUCATION
 
 
 @dataclass(frozen=True)
