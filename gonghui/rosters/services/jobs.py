@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import scoping
 from gonghui.core.audit import audit_record
@@ -199,13 +199,13 @@ def _source(job: ImportJob) -> str:
     return f"{job.original_name} #{job.pk}"
 
 
-STALE_MESSAGE = _lazy(
+STALE_MESSAGE = gettext_lazy(
     "后台处理意外中断（处理进程已停止或长时间没有进展），本次没有写入任何数据，数据库未改变。请重新上传该文件。"
 )
-UNEXPECTED_MESSAGE = _lazy(
+UNEXPECTED_MESSAGE = gettext_lazy(
     "处理时发生意外错误，本次没有写入任何数据，数据库未改变。请重新上传该文件；如再次出现，请联系管理员。"
 )
-COMMITTED_MESSAGE = _lazy("导入已写入数据库，但后台处理在记录结果前中断；以上汇总取自审计日志。")
+COMMITTED_MESSAGE = gettext_lazy("导入已写入数据库，但后台处理在记录结果前中断；以上汇总取自审计日志。")
 
 
 def stale_after() -> timedelta:
