@@ -196,10 +196,12 @@ def _raw(path: str, union) -> float:
     from django.utils import timezone
 
     from gonghui.members.models import Membership, Person
-    from gonghui.rosters import bulk, services
+    from gonghui.rosters import bulk
+    from gonghui.rosters.services.checking import check
+    from gonghui.rosters.services.writing import MEMBERSHIP_FIELDS, PERSON_FIELDS, Spool
 
-    spool = services._Spool()
-    services._check(path=Path(path), union=union, progress=None, sink=spool)
+    spool = Spool()
+    check(path=Path(path), union=union, progress=None, sink=spool)
     people = [person for _choice, person in spool.selected(0)]
     memberships = [membership for _choice, membership in spool.selected(1)]
     now = timezone.now()
@@ -211,13 +213,13 @@ def _raw(path: str, union) -> float:
         membership_ids = bulk.allocate_ids(Membership, len(memberships))
         bulk.insert(
             Person,
-            services.PERSON_FIELDS,
+            PERSON_FIELDS,
             [(pid, *person, now) for person, pid in zip(people, person_ids, strict=True)],
             adapted=True,
         )
         bulk.insert(
             Membership,
-            services.MEMBERSHIP_FIELDS,
+            MEMBERSHIP_FIELDS,
             [
                 (mid, pid, union.pk, enterprise_id, card, started_on, "joined", None, "", "", now)
                 for (enterprise_id, card, started_on, _name), pid, mid in zip(

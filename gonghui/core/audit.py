@@ -16,6 +16,14 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def actor_columns(actor, username: str = "") -> tuple[int | None, str]:
+    """The audit row's actor id and username for a user, a SystemActor (no id, "system:<OS user>")
+    or None (no id; `username` says who tried, e.g. a failed sign-in)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, username
+    return (None if isinstance(actor, SystemActor) else actor.pk), actor.get_username()
+
+
 def audit_record(
     *,
     actor,
@@ -28,10 +36,10 @@ def audit_record(
 ) -> AuditLog:
     """actor: a user, a SystemActor (recorded by its name, "system:<OS user>") or None (then username
     says who tried, e.g. a failed sign-in)."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_id, actor_username = actor_columns(actor, username)
     return AuditLog.objects.create(
-        actor=actor if authenticated and not isinstance(actor, SystemActor) else None,
-        actor_username=actor.get_username() if authenticated else username,
+        actor_id=actor_id,
+        actor_username=actor_username,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

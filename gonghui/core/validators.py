@@ -117,10 +117,10 @@ def validate_person_name(value) -> str:
         if bad:
             shown = " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
             raise ValidationError(
-                _("姓名含有不能使用的字符：%(chars)s") % {"chars": shown}, code="characters"
+                _("含有不能用于姓名的字符：%(chars)s") % {"chars": shown}, code="characters"
             )
     if len(name) > NAME_MAX:
-        raise ValidationError(_("姓名不能超过%(n)d个字") % {"n": NAME_MAX}, code="length")
+        raise ValidationError(_("不能超过%(n)d个字") % {"n": NAME_MAX}, code="length")
     return name
 
 

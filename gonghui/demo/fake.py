@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from stdnum.cn import ric, uscc
 
 from gonghui.core.validators import region_possible
+from gonghui.members.vocabulary import EDUCATION as EDUCATION  # the demo picks from it too
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -64,7 +65,6 @@ INDUSTRIES = ("锂电新能源", "电子信息", "装备制造", "生物医药",
 REGIONS_BEFORE_2000 = ("362201", "362202", "362226", "360100")  # not 362222: abolished in 1993
 REGIONS_FROM_2000 = ("360902", "360921", "360922", "360923", "360981", "360983")
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-EDUCATION = ("初中", "高中", "中专", "大专", "本科", "硕士")
 OCCUPATIONS = ("电芯装配工", "叉车司机", "电工", "质检员", "设备维修工", "化学检验员", "PLC编程员", "仓管员")
 SKILL_LEVELS = ("", "初级工", "中级工", "高级工", "技师", "高级技师")
 

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import xlsxwriter
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from gonghui.demo.fake import EDUCATION
+from gonghui.core.xlsx import workbook
+from gonghui.members.vocabulary import EDUCATION
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,7 @@ def _header_row(sheet, fmt, headers: list[str], widths: list[int]) -> None:
 def write_template(out, *, enterprises: list[tuple[str, str]] = (), example: dict | None = None) -> None:
     """The roster template: one sheet to fill in (dropdowns, text columns, an example row) and one of
     instructions. enterprises: (name, credit code) the union covers, listed in the instructions."""
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out, in_memory=True)
     fmt = _formats(book)
     sheet = book.add_worksheet("会员名册")
     _header_row(sheet, fmt, [c.header for c in COLUMNS], [c.width for c in COLUMNS])
@@ -309,9 +309,7 @@ def write_template(out, *, enterprises: list[tuple[str, str]] = (), example: dic
 def write_rows(out, headers: list[str], rows, *, widths: list[int] | None = None, text_columns=()) -> int:
     """Streams rows into a one-sheet workbook (constant memory). Strings are always written as strings,
     so a cell starting with = + - @ stays text and never becomes a formula. Returns the row count."""
-    book = xlsxwriter.Workbook(
-        out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
-    )
+    book = workbook(out, constant_memory=True)
     fmt = _formats(book)
     sheet = book.add_worksheet("会员名册")
     _header_row(sheet, fmt, headers, widths or [14] * len(headers))

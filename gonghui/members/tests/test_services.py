@@ -199,3 +199,22 @@ def test_transfer_refuses_an_employer_outside_the_receiving_union(member_a, unio
     assert "不属于乙公司工会" in errors_of(excinfo)["enterprise"][0]
     member_a.refresh_from_db()
     assert member_a.is_active
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("<script>张三", "<"), ("=HYPERLINK(张三)", "="), ("张\u202e三", "U+202E")],
+)
+def test_one_name_rule_for_the_join_form_and_the_roster(union_a, admin_a, name, shown):
+    """The roster import always refused these; the forms, through the same rule, now do too."""
+    with pytest.raises(ValidationError) as excinfo:
+        member_join(
+            union=union_a,
+            id_number=new_id_number(),
+            name=name,
+            mobile="13800138000",
+            started_on=date(2024, 3, 1),
+            by=admin_a,
+        )
+    assert "含有不能用于姓名的字符" in errors_of(excinfo)["name"][0] and shown in errors_of(excinfo)["name"][0]
+    assert not Person.objects.exists()

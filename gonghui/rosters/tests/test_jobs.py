@@ -12,6 +12,7 @@ from gonghui.demo.fake import Faker
 from gonghui.members.models import Membership
 from gonghui.rosters import services
 from gonghui.rosters.models import ImportJob
+from gonghui.rosters.services import jobs
 from gonghui.rosters.tests.files import member_row, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def queued_job(
 ):
     """A job in the database task queue, as in production; nothing runs the queue in these tests."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(services, "INLINE_BYTES", 0)
+    monkeypatch.setattr(jobs, "INLINE_BYTES", 0)
     with django_capture_on_commit_callbacks(execute=True):
         job = new_job(tmp_path, union_a, enterprise_a, admin_a)
     job.refresh_from_db()
@@ -150,7 +151,7 @@ def test_an_unexpected_error_fails_the_job_and_is_raised(
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "roster_import", broken)
+    monkeypatch.setattr(jobs, "roster_import", broken)
     with pytest.raises(RuntimeError):
         services.import_job_run(job=job)
     job.refresh_from_db()

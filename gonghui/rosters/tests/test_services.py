@@ -270,8 +270,9 @@ def test_checking_in_several_processes_gives_the_same_result_in_the_same_order(
     tmp_path, faker, union_a, enterprise_a, enterprise_b, admin_a, settings, monkeypatch, dry_run
 ):
     from gonghui.rosters import services
+    from gonghui.rosters.services import checking
 
-    monkeypatch.setattr(services, "CHUNK", 7)  # many chunks, several in flight at once
+    monkeypatch.setattr(checking, "CHUNK", 7)  # many chunks, several in flight at once
     good = valid_id(faker)
     rows = []
     for i in range(120):

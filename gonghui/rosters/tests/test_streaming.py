@@ -11,6 +11,7 @@ from django.db import connection, connections
 from gonghui.members.models import Membership, Person
 from gonghui.rosters import services
 from gonghui.rosters.models import ImportJob
+from gonghui.rosters.services import checking, writing
 from gonghui.rosters.tests.files import roster_rows, write_xlsx
 
 pytestmark = [
@@ -40,7 +41,7 @@ def test_progress_shows_while_the_written_chunks_stay_invisible_until_the_commit
     tmp_path, settings, monkeypatch, admin_a, union_a, enterprise_a
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr(services, "CHUNK", 500)
+    monkeypatch.setattr(checking, "CHUNK", 500)
     path = write_xlsx(tmp_path / "名册.xlsx", roster_rows(1500, [enterprise_a.name]))
     job = services.import_job_create(
         union=union_a, upload=SimpleUploadedFile("名册.xlsx", path.read_bytes()), by=admin_a
@@ -48,7 +49,7 @@ def test_progress_shows_while_the_written_chunks_stay_invisible_until_the_commit
     assert job.status == ImportJob.Status.CHECKED  # a small file: checked within the request
 
     seen, added = [], []
-    add = services._ChunkWriter.add
+    add = writing.ChunkWriter.add
 
     def add_and_look(self, prepared, selection):
         add(self, prepared, selection)
@@ -59,7 +60,7 @@ def test_progress_shows_while_the_written_chunks_stay_invisible_until_the_commit
                 time.sleep(0.05)
             seen.append(looked)
 
-    monkeypatch.setattr(services._ChunkWriter, "add", add_and_look)
+    monkeypatch.setattr(writing.ChunkWriter, "add", add_and_look)
     services.import_job_confirm(job=job, by=admin_a)  # and imported within the request
 
     assert seen == [(500, 0, 0)]  # 1,000 rows checked and written, none visible yet

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gonghui.accounts.models import User
 from gonghui.orgs.models import Organisation
 from gonghui.rosters import services
-services.INLINE_BYTES = 0  # whatever its size, this file goes to the worker
+from gonghui.rosters.services import jobs
+jobs.INLINE_BYTES = 0  # whatever its size, this file goes to the worker
 data = open({path!r}, "rb").read()
 job = services.import_job_create(union=Organisation.objects.get(code="UA"), by=User.objects.get(username="admin-a"),
                                  upload=SimpleUploadedFile("名册.xlsx", data))
@@ -27,7 +28,8 @@ print(json.dumps({{"status": job.status, "summary": job.summary, "queued": DBTas
 CONFIRM = """
 from gonghui.rosters import services
 from gonghui.rosters.models import ImportJob
-services.INLINE_BYTES = 0
+from gonghui.rosters.services import jobs
+jobs.INLINE_BYTES = 0
 job = ImportJob.objects.get(pk={pk})
 services.import_job_confirm(job=job, by=job.created_by)
 """
@@ -81,7 +83,8 @@ AGAIN = """
 from django.core.files.uploadedfile import SimpleUploadedFile
 from gonghui.rosters import services
 from gonghui.rosters.models import ImportJob
-services.INLINE_BYTES = 10 ** 9  # checked and imported within the call
+from gonghui.rosters.services import jobs
+jobs.INLINE_BYTES = 10 ** 9  # checked and imported within the call
 failed = ImportJob.objects.get(pk={pk})
 job = services.import_job_create(union=failed.union, by=failed.created_by,
                                  upload=SimpleUploadedFile("名册.xlsx", failed.file.read()))

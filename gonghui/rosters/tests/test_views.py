@@ -120,9 +120,10 @@ def test_the_member_list_and_union_page_link_to_rosters(client, admin_a, union_a
 def test_a_big_file_runs_in_the_background(
     client, tmp_path, media, admin_a, union_a, enterprise_a, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from gonghui.rosters import services, tasks
+    from gonghui.rosters import tasks
+    from gonghui.rosters.services import jobs
 
-    monkeypatch.setattr(services, "INLINE_BYTES", 0)
+    monkeypatch.setattr(jobs, "INLINE_BYTES", 0)
     enqueued = []
     monkeypatch.setattr(tasks, "roster_job_enqueue", lambda pk: enqueued.append(pk) or "t1")
     with django_capture_on_commit_callbacks(execute=True):
