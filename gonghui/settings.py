@@ -24,6 +24,20 @@ def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def envproxies(name: str) -> int:
+    """A number of proxies: 0 when unset or false, 1 for true (the setting was once on/off), or N."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in {"", "false", "no", "off"}:
+        return 0
+    if value in {"true", "yes", "on"}:
+        return 1
+    if value.isascii() and value.isdigit():
+        return int(value)
+    raise ImproperlyConfigured(
+        f"{name} must be the number of trusted proxies in front of the app (0, 1, 2, …), not {value!r}"
+    )
+
+
 ENVIRONMENT = os.environ.get("GONGHUI_ENV", "demo")
 if ENVIRONMENT not in {"demo", "production"}:
     raise ImproperlyConfigured("GONGHUI_ENV must be 'demo' or 'production'")
@@ -164,13 +178,14 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and envbool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
+# How many proxies (load balancers) in front of the app each append the address they were reached
+# from to X-Forwarded-For; the outermost one must also set X-Forwarded-Proto. The client's address is
+# what the outermost appended (gonghui.core.audit.client_ip). 0: the app faces its clients directly.
+TRUSTED_PROXIES = envproxies("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# The client address recorded in the audit log: REMOTE_ADDR, or the proxy's X-Forwarded-For when
-# the app runs behind a trusted load balancer.
-TRUST_X_FORWARDED_FOR = envbool("BEHIND_PROXY")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -46,3 +46,21 @@ def test_demo_mode_generates_its_secrets_once(tmp_path):
     run_settings("pass", GONGHUI_VAR_DIR=str(tmp_path))
     assert (tmp_path / "gonghui_field_key").read_text() == key
     assert oct((tmp_path / "gonghui_field_key").stat().st_mode)[-3:] == "600"
+
+
+def test_behind_proxy_is_the_number_of_trusted_proxies(tmp_path):
+    code = "print(s.TRUSTED_PROXIES, s.SECURE_PROXY_SSL_HEADER is not None)"
+    for value, expected in [
+        (None, "0 False"),
+        ("0", "0 False"),
+        ("true", "1 True"),
+        ("1", "1 True"),
+        ("2", "2 True"),
+    ]:
+        env = {"GONGHUI_VAR_DIR": str(tmp_path)} | ({"BEHIND_PROXY": value} if value is not None else {})
+        assert run_settings(code, **env).stdout.split() == expected.split(), value
+
+
+def test_behind_proxy_refuses_what_is_not_a_count(tmp_path):
+    result = run_settings("pass", BEHIND_PROXY="two", GONGHUI_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0 and "BEHIND_PROXY must be the number of trusted proxies" in result.stderr
