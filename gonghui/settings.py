@@ -162,11 +162,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "gonghui.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
-# Sign-in lockout (等保 level 3): LOCKOUT_FAILURES failures for one account from one address
-# within LOCKOUT_WINDOW lock that pair for LOCKOUT_COOLOFF.
+# Sign-in lockout (等保 level 3, gonghui.accounts.lockout): LOCKOUT_FAILURES failures for one account
+# from one address within LOCKOUT_WINDOW lock that pair for LOCKOUT_COOLOFF. THROTTLE_ACCOUNT_FAILURES
+# failures for one account from any address, or THROTTLE_ADDRESS_FAILURES from one address for any
+# account, within THROTTLE_WINDOW slow each further attempt: it waits THROTTLE_DELAY after the latest
+# failure, doubled for each failure beyond the limit, THROTTLE_MAX_DELAY at the most.
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
 LOCKOUT_COOLOFF = timedelta(minutes=30)
+THROTTLE_ACCOUNT_FAILURES = 10
+THROTTLE_ADDRESS_FAILURES = 30
+THROTTLE_WINDOW = timedelta(hours=1)
+THROTTLE_DELAY = timedelta(seconds=30)
+THROTTLE_MAX_DELAY = timedelta(minutes=15)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())

@@ -26,6 +26,8 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    if getattr(request, "sign_in_refusal", None) is not None:
+        return  # refused unchecked: no failure, or hammering a locked account would keep it locked
     username = credentials.get("username", "")
     ip = client_ip(request) if request is not None else None
     with transaction.atomic():

@@ -50,7 +50,7 @@ def test_five_failures_lock_the_account_at_that_address_even_for_the_right_passw
     for _ in range(5):
         sign_in(client, "admin-a", "wrong")
     response = sign_in(client, "admin-a", PASSWORD)
-    assert response.status_code == 200 and "已被锁定" in response.content.decode()
+    assert response.status_code == 200 and "该账号在本机已被锁定，请30分钟后再试" in response.content.decode()
     # Another address is not locked out.
     assert sign_in(client, "admin-a", PASSWORD, ip="10.0.0.2").status_code == 302
 
