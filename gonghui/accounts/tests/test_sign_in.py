@@ -104,6 +104,19 @@ def test_a_malformed_forwarded_header_counts_as_the_proxy_address(
     assert LoginFailure.objects.get().ip == PROXY
 
 
+def test_a_username_over_150_characters_is_refused_with_the_reason(client, db):
+    response = sign_in(client, "a" * 151, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == ["账号最多150个字符，输入的有151个。"]
+    assert "账号最多150个字符，输入的有151个。" in response.content.decode()
+
+
+def test_the_admin_sign_in_takes_a_username_over_150_characters_without_an_error(client, db):
+    response = client.post("/admin/login/", {"username": "a" * 200, "password": "wrong"})
+    assert response.status_code == 200
+    assert AuditLog.objects.get(action="auth.login_failed").actor_username == "a" * 150
+
+
 def _age_session(client, **ages):
     session = client.session
     for key, minutes in ages.items():
