@@ -12,6 +12,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# Personal data on disk (the SQLite file, uploads, exports, error reports, the secrets in var/) is
+# for the app's own user: what this process creates is 0600, its directories 0700.
+os.umask(0o077)
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR.parent / "var"))
 
@@ -44,10 +48,21 @@ if ENVIRONMENT not in {"demo", "production"}:
 PRODUCTION = ENVIRONMENT == "production"
 
 
-def envsecret(name: str) -> str:
-    """A secret from the environment; in demo mode generated once into var/."""
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envsecret(name: str, *, min_length: int) -> str:
+    """A secret from the environment, strong enough in production; in demo mode generated once into var/."""
     value = os.environ.get(name)
     if value:
+        if PRODUCTION and len(value) < min_length:
+            raise ImproperlyConfigured(
+                f"{name} must be at least {min_length} characters in production (it has {len(value)}); "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+        if PRODUCTION and len(set(value)) < 5:
+            raise ImproperlyConfigured(f"{name} must have at least 5 different characters in production")
         return value
     if PRODUCTION:
         raise ImproperlyConfigured(f"{name} must be set in production")
@@ -59,12 +74,24 @@ def envsecret(name: str) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = envsecret("SECRET_KEY")
+SECRET_KEY = envsecret("SECRET_KEY", min_length=50)
 # Master key for personal data: ID numbers are encrypted and HMAC-indexed with keys derived from it.
-FIELD_ENCRYPTION_KEY = envsecret("GONGHUI_FIELD_KEY")
+FIELD_ENCRYPTION_KEY = envsecret("GONGHUI_FIELD_KEY", min_length=32)
 DEBUG = envbool("DEBUG")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost" if not PRODUCTION else "").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG must be off in production: its error pages show settings and personal data"
+    )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in production: the site's host names, comma-separated"
+    )
+if PRODUCTION and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the site's hosts in production, not '*': any Host header would be believed"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -144,6 +171,17 @@ else:
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
+
+
+def close_sqlite_files(name) -> None:
+    """A database file created before the umask above may be open to others: the app's alone again."""
+    for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")):
+        if path.is_file():
+            path.chmod(0o600)
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    close_sqlite_files(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -212,6 +250,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
