@@ -1,7 +1,8 @@
 """Settings, every value from the environment (see README "Configuration").
 
 GONGHUI_ENV=demo (the default) keeps its secrets in var/ and serves plain http on the loopback;
-GONGHUI_ENV=production refuses to start without its secrets and turns on HTTPS-only cookies and HSTS.
+GONGHUI_ENV=production refuses to start without strong secrets, with DEBUG on or with ALLOWED_HOSTS
+unset or '*', and turns on HTTPS-only cookies and HSTS.
 """
 
 import os

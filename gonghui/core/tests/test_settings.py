@@ -18,13 +18,22 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "gonghui.example.cn",
 }
 
+# Set by each test itself, never inherited; without DATABASE_URL the database is SQLite under
+# GONGHUI_VAR_DIR whatever database the suite runs on.
+OWN_VARIABLES = {
+    "SECRET_KEY",
+    "GONGHUI_FIELD_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "GONGHUI_ENV",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "BEHIND_PROXY",
+}
+
 
 def run_settings(code: str, **env) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "GONGHUI_FIELD_KEY", "DJANGO_SETTINGS_MODULE")
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     return subprocess.run(
         [sys.executable, "-c", f"import gonghui.settings as s; {code}"],
         env={**clean, **env},
