@@ -131,3 +131,12 @@ def test_unlock_names_an_account_that_does_not_exist(db):
     with pytest.raises(CommandError, match="没有账号 nobody"):
         call_command("unlock", "nobody")
     assert not AuditLog.objects.exists()
+
+
+def test_an_ipv6_address_is_locked_and_slowed_like_any(client, admin_a, clock):
+    for _ in range(5):
+        sign_in(client, "admin-a", "wrong", ip="2001:db8::1")
+    for i in range(25):
+        sign_in(client, f"guess-{i}", "wrong", ip="2001:db8::1")
+    assert sign_in_refusal(username="admin-a", ip="2001:db8::1").code == "locked_out"
+    assert sign_in_refusal(username="admin-b", ip="2001:db8::1").code == "address_slowed"
