@@ -1,7 +1,8 @@
 """Settings, every value from the environment (see README "Configuration").
 
 GONGHUI_ENV=demo (the default) keeps its secrets in var/ and serves plain http on the loopback;
-GONGHUI_ENV=production refuses to start without its secrets and turns on HTTPS-only cookies and HSTS.
+GONGHUI_ENV=production refuses to start without strong secrets, with DEBUG on or with ALLOWED_HOSTS
+unset or '*', and turns on HTTPS-only cookies and HSTS.
 """
 
 import os
@@ -11,6 +12,10 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+# Personal data on disk (the SQLite file, uploads, exports, error reports, the secrets in var/) is
+# for the app's own user: what this process creates is 0600, its directories 0700.
+os.umask(0o077)
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR.parent / "var"))
@@ -24,16 +29,41 @@ def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def envproxies(name: str) -> int:
+    """A number of proxies: 0 when unset or false, 1 for true (the setting was once on/off), or N."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in {"", "false", "no", "off"}:
+        return 0
+    if value in {"true", "yes", "on"}:
+        return 1
+    if value.isascii() and value.isdigit():
+        return int(value)
+    raise ImproperlyConfigured(
+        f"{name} must be the number of trusted proxies in front of the app (0, 1, 2, …), not {value!r}"
+    )
+
+
 ENVIRONMENT = os.environ.get("GONGHUI_ENV", "demo")
 if ENVIRONMENT not in {"demo", "production"}:
     raise ImproperlyConfigured("GONGHUI_ENV must be 'demo' or 'production'")
 PRODUCTION = ENVIRONMENT == "production"
 
 
-def envsecret(name: str) -> str:
-    """A secret from the environment; in demo mode generated once into var/."""
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envsecret(name: str, *, min_length: int) -> str:
+    """A secret from the environment, strong enough in production; in demo mode generated once into var/."""
     value = os.environ.get(name)
     if value:
+        if PRODUCTION and len(value) < min_length:
+            raise ImproperlyConfigured(
+                f"{name} must be at least {min_length} characters in production (it has {len(value)}); "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+        if PRODUCTION and len(set(value)) < 5:
+            raise ImproperlyConfigured(f"{name} must have at least 5 different characters in production")
         return value
     if PRODUCTION:
         raise ImproperlyConfigured(f"{name} must be set in production")
@@ -45,12 +75,24 @@ def envsecret(name: str) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = envsecret("SECRET_KEY")
+SECRET_KEY = envsecret("SECRET_KEY", min_length=50)
 # Master key for personal data: ID numbers are encrypted and HMAC-indexed with keys derived from it.
-FIELD_ENCRYPTION_KEY = envsecret("GONGHUI_FIELD_KEY")
+FIELD_ENCRYPTION_KEY = envsecret("GONGHUI_FIELD_KEY", min_length=32)
 DEBUG = envbool("DEBUG")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost" if not PRODUCTION else "").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG must be off in production: its error pages show settings and personal data"
+    )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in production: the site's host names, comma-separated"
+    )
+if PRODUCTION and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the site's hosts in production, not '*': any Host header would be believed"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +119,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gonghui.core.middleware.NoStoreMiddleware",
     "gonghui.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -133,6 +176,17 @@ else:
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
+
+
+def close_sqlite_files(name) -> None:
+    """A database file created before the umask above may be open to others: the app's alone again."""
+    for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")):
+        if path.is_file():
+            path.chmod(0o600)
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    close_sqlite_files(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -151,11 +205,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "gonghui.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
-# Sign-in lockout (等保 level 3): LOCKOUT_FAILURES failures for one account from one address
-# within LOCKOUT_WINDOW lock that pair for LOCKOUT_COOLOFF.
+# Sign-in lockout (等保 level 3, gonghui.accounts.lockout): LOCKOUT_FAILURES failures for one account
+# from one address within LOCKOUT_WINDOW lock that pair for LOCKOUT_COOLOFF. THROTTLE_ACCOUNT_FAILURES
+# failures for one account from any address, or THROTTLE_ADDRESS_FAILURES from one address for any
+# account, within THROTTLE_WINDOW slow each further attempt: it waits THROTTLE_DELAY after the latest
+# failure, doubled for each failure beyond the limit, THROTTLE_MAX_DELAY at the most.
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
 LOCKOUT_COOLOFF = timedelta(minutes=30)
+THROTTLE_ACCOUNT_FAILURES = 10
+THROTTLE_ADDRESS_FAILURES = 30
+THROTTLE_WINDOW = timedelta(hours=1)
+THROTTLE_DELAY = timedelta(seconds=30)
+THROTTLE_MAX_DELAY = timedelta(minutes=15)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
@@ -167,13 +229,14 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and envbool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
+# How many proxies (load balancers) in front of the app each append the address they were reached
+# from to X-Forwarded-For; the outermost one must also set X-Forwarded-Proto. The client's address is
+# what the outermost appended (gonghui.core.audit.client_ip). 0: the app faces its clients directly.
+TRUSTED_PROXIES = envproxies("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# The client address recorded in the audit log: REMOTE_ADDR, or the proxy's X-Forwarded-For when
-# the app runs behind a trusted load balancer.
-TRUST_X_FORWARDED_FOR = envbool("BEHIND_PROXY")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -192,6 +255,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -2,21 +2,30 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
-from gonghui.accounts.lockout import is_locked_out
+from gonghui.accounts.lockout import sign_in_refusal
 from gonghui.core.audit import client_ip
 
 
-class AccountLockedOut(PermissionDenied):
+class SignInRefused(PermissionDenied):
     pass
 
 
 class LockoutModelBackend(ModelBackend):
-    """The model backend, refusing even the right password while the account and address are locked."""
+    """The model backend, refusing even the right password while the account is locked or slowed.
+
+    The refusal is left on the request as `sign_in_refusal`: the sign-in form shows its message and
+    the failed-sign-in signal does not count the attempt as a failure.
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        ip = client_ip(request) if request is not None else None
-        if username and is_locked_out(username=username, ip=ip):
-            raise AccountLockedOut
+        if username:
+            refusal = sign_in_refusal(
+                username=username, ip=client_ip(request) if request is not None else None
+            )
+            if refusal is not None:
+                if request is not None:
+                    request.sign_in_refusal = refusal
+                raise SignInRefused
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):

@@ -55,14 +55,17 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in, counted by account and address for the lockout."""
+    """One failed sign-in, counted by account and by address for the lockout (gonghui.accounts.lockout)."""
 
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True)
     at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["username", "ip", "at"], name="login_failure_idx")]
+        indexes = [
+            models.Index(fields=["username", "at"], name="login_failure_account_idx"),
+            models.Index(fields=["ip", "at"], name="login_failure_address_idx"),
+        ]
 
     def __str__(self):
         return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -19,7 +19,8 @@ registry.audit_actions.register(
             "auth.login": _("登录"),
             "auth.logout": _("退出"),
             "auth.login_failed": _("登录失败"),
+            "auth.unlock": _("解除登录锁定"),
         },
-        security={"auth.login", "auth.logout", "auth.login_failed"},
+        security={"auth.login", "auth.logout", "auth.login_failed", "auth.unlock"},
     )
 )

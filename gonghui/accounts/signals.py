@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from gonghui.accounts.lockout import clear_failures, record_failure
 from gonghui.accounts.middleware import SIGNED_IN_AT
+from gonghui.accounts.models import LoginFailure
 from gonghui.core.audit import audit_record, client_ip
 from gonghui.core.models import AuditLog
 
@@ -26,7 +27,10 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    username = credentials.get("username", "")
+    if getattr(request, "sign_in_refusal", None) is not None:
+        return  # refused unchecked: no failure, or hammering a locked account would keep it locked
+    # Cut to the column: Django's admin sign-in lets any length through.
+    username = credentials.get("username", "")[: LoginFailure._meta.get_field("username").max_length]
     ip = client_ip(request) if request is not None else None
     with transaction.atomic():
         record_failure(username=username, ip=ip)

@@ -1,5 +1,6 @@
 """Writing the audit log. Call audit_record inside the transaction of the change it records."""
 
+import ipaddress
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -11,9 +12,26 @@ current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
 def client_ip(request) -> str | None:
-    if settings.TRUST_X_FORWARDED_FOR and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR")):
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: REMOTE_ADDR, or behind settings.TRUSTED_PROXIES proxies the entry of
+    X-Forwarded-For that the outermost of them appended. Each proxy appends the address it was
+    reached from; everything left of that entry is the client's own writing and is never trusted.
+    A header that did not pass through every proxy, or an entry that is not an address, counts as
+    REMOTE_ADDR."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(entries) >= proxies:
+            return _address(entries[-proxies]) or remote
+    return remote
+
+
+def _address(value: str) -> str | None:
+    """The address in the one spelling the database stores (2001:DB8::0:1 → 2001:db8::1), or None."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def actor_columns(actor, username: str = "") -> tuple[int | None, str]:

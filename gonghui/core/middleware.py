@@ -2,6 +2,7 @@ import math
 import time
 
 from django.core.cache import cache
+from django.utils.cache import patch_cache_control
 
 from gonghui.core.audit import audit_record, client_ip, current_ip
 from gonghui.core.models import AuditLog
@@ -37,6 +38,23 @@ class ContentSecurityPolicyMiddleware:
         finally:
             current_ip.reset(token)
         response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store, private on every response that reaches it.
+
+    Pages and files hold personal data (a revealed ID number, a roster export, founding documents):
+    no browser cache or proxy may keep them. Static assets are answered by WhiteNoise before this
+    middleware and keep their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
         return response
 
 

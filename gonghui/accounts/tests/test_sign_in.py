@@ -14,10 +14,22 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Test-password-2025"
 
 
-def sign_in(client, username, password, ip="10.0.0.1"):
+PROXY = "192.0.2.10"  # the load balancer in front of the app
+
+
+def sign_in(client, username, password, ip="10.0.0.1", **headers):
     return client.post(
-        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip, **headers
     )
+
+
+def via_proxy(client, username, password, forwarded):
+    return sign_in(client, username, password, ip=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.TRUSTED_PROXIES = 1
 
 
 def test_sign_in_and_out_are_audited(client, admin_a):
@@ -38,7 +50,7 @@ def test_five_failures_lock_the_account_at_that_address_even_for_the_right_passw
     for _ in range(5):
         sign_in(client, "admin-a", "wrong")
     response = sign_in(client, "admin-a", PASSWORD)
-    assert response.status_code == 200 and "已被锁定" in response.content.decode()
+    assert response.status_code == 200 and "该账号在本机已被锁定，请30分钟后再试" in response.content.decode()
     # Another address is not locked out.
     assert sign_in(client, "admin-a", PASSWORD, ip="10.0.0.2").status_code == 302
 
@@ -58,6 +70,51 @@ def test_failures_spread_over_more_than_15_minutes_do_not_lock(client, admin_a):
             at=timezone.now() - timedelta(minutes=minutes)
         )
     assert sign_in(client, "admin-a", PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_entries_the_client_writes_do_not_escape_the_lock(client, admin_a, behind_one_proxy):
+    for i in range(24):
+        via_proxy(client, "admin-a", "wrong", f"203.0.113.{i}, 10.0.0.1")
+    response = via_proxy(client, "admin-a", PASSWORD, "203.0.113.99, 10.0.0.1")
+    assert response.status_code == 200 and "已被锁定" in response.content.decode()
+
+
+def test_a_locked_account_stays_locked_when_the_client_adds_an_entry(client, admin_a, behind_one_proxy):
+    for _ in range(5):
+        via_proxy(client, "admin-a", "wrong", "10.0.0.1")
+    response = via_proxy(client, "admin-a", PASSWORD, "10.0.0.2, 10.0.0.1")
+    assert response.status_code == 200 and "已被锁定" in response.content.decode()
+
+
+def test_the_audit_log_records_the_address_the_proxy_appended(client, admin_a, behind_one_proxy):
+    via_proxy(client, "admin-a", "wrong", "198.51.100.7, 10.0.0.1")
+    assert via_proxy(client, "admin-a", PASSWORD, "198.51.100.8, 10.0.0.1").status_code == 302
+    assert list(AuditLog.objects.order_by("id").values_list("action", "ip")) == [
+        ("auth.login_failed", "10.0.0.1"),
+        ("auth.login", "10.0.0.1"),
+    ]
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "10.0.0.1, 10.0.0.999", "::ffff:zz"])
+def test_a_malformed_forwarded_header_counts_as_the_proxy_address(
+    client, admin_a, behind_one_proxy, forwarded
+):
+    assert "账号或密码错误" in via_proxy(client, "admin-a", "wrong", forwarded).content.decode()
+    assert AuditLog.objects.get(action="auth.login_failed").ip == PROXY
+    assert LoginFailure.objects.get().ip == PROXY
+
+
+def test_a_username_over_150_characters_is_refused_with_the_reason(client, db):
+    response = sign_in(client, "a" * 151, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == ["账号最多150个字符，输入的有151个。"]
+    assert "账号最多150个字符，输入的有151个。" in response.content.decode()
+
+
+def test_the_admin_sign_in_takes_a_username_over_150_characters_without_an_error(client, db):
+    response = client.post("/admin/login/", {"username": "a" * 200, "password": "wrong"})
+    assert response.status_code == 200
+    assert AuditLog.objects.get(action="auth.login_failed").actor_username == "a" * 150
 
 
 def _age_session(client, **ages):

@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from gonghui.core.audit import audit_record
+from gonghui.core.audit import audit_record, client_ip
 from gonghui.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,32 @@ def test_failed_sign_ins_of_their_users_are_shown_to_federation_staff(client, of
     client.force_login(officer)
     page = client.get(reverse("core:audit_log"), {"action": "auth.login_failed"}).context["page"]
     assert [e.actor_username for e in page] == [admin_a.username]
+
+
+PROXY = "192.0.2.10"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", PROXY),  # no proxy is trusted: the header is the client's own writing
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the left entry is the client's
+        (2, "198.51.100.1, 203.0.113.9, 192.0.2.20", "203.0.113.9"),
+        (2, "203.0.113.9", PROXY),  # fewer entries than proxies: not through them all
+        (1, "", PROXY),
+        (1, "not-an-ip", PROXY),
+        (1, "203.0.113.9, 999.0.0.1", PROXY),
+        (1, "203.0.113.9:4711", PROXY),
+        (1, " 2001:DB8::0:1 ", "2001:db8::1"),  # one spelling per address, as the database stores it
+    ],
+)
+def test_the_client_address_is_what_the_trusted_proxies_appended(settings, rf, proxies, forwarded, expected):
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_a_malformed_remote_address_is_no_address(settings, rf):
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(rf.get("/", REMOTE_ADDR="")) is None

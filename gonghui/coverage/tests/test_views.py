@@ -174,6 +174,7 @@ def test_an_officer_walks_a_founding_through_the_pages(client, officer, leader, 
     document = founding.steps.get(step=Step.REQUEST).documents.get()
     download = client.get(url("document", document.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert {"no-store", "private"} <= {d.strip() for d in download["Cache-Control"].split(",")}
 
 
 def test_founding_pages_query_counts_are_pinned(

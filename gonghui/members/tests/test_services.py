@@ -216,5 +216,7 @@ def test_one_name_rule_for_the_join_form_and_the_roster(union_a, admin_a, name, 
             started_on=date(2024, 3, 1),
             by=admin_a,
         )
-    assert "含有不能用于姓名的字符" in errors_of(excinfo)["name"][0] and shown in errors_of(excinfo)["name"][0]
+    assert (
+        "含有不能用于姓名的字符" in errors_of(excinfo)["name"][0] and shown in errors_of(excinfo)["name"][0]
+    )
     assert not Person.objects.exists()
