@@ -41,7 +41,7 @@ class _Corrections:
 
 @dataclass(frozen=True)
 class Entry:
-    """A day of a year that is not an ordinary week day, or that officers corrected."""
+    """A holiday or make-up working day of the year, from either source."""
 
     date: date
     is_workday: bool
