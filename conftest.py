@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from gonghui.accounts.models import User
+from gonghui.core import workdays
 from gonghui.core.roles import Role
 from gonghui.members.tests.factories import make_member
 from gonghui.orgs.models import Organisation
@@ -47,6 +48,12 @@ def default_language():
     """Each test starts in the default language (a request in English leaves it active in the thread)."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_working_day_calendar():
+    """Calendar corrections are cached per process; those a test rolled back must not reach the next."""
+    workdays.invalidate()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -7,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
+        from gonghui.core.checks import next_year_calendar
+
+        checks.register(next_year_calendar)
         # Each app registers its capabilities, menu entries, KPIs, demo data and audit actions
         # (gonghui.core.registry) from its own `registrations` module.
         autodiscover_modules("registrations")

@@ -78,3 +78,52 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
+
+
+class CalendarDay(models.Model):
+    """An officer's correction of the working-day calendar: this date is a working day or a day off,
+    whatever chinesecalendar says. Written by gonghui.core.calendar_services, read by gonghui.core.workdays."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=50, blank=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作日更正")
+        verbose_name_plural = _("工作日更正")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".rstrip()
+
+    @property
+    def is_workday(self) -> bool:
+        return self.kind == self.Kind.WORKDAY
+
+
+class CalendarYear(models.Model):
+    """A year chinesecalendar does not know yet whose holiday arrangement officers have entered in full:
+    from then on its working days are no longer provisional."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已录入年份")
+        verbose_name_plural = _("已录入年份")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)

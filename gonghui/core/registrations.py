@@ -6,10 +6,14 @@ from gonghui.core.roles import Role
 
 registry.capabilities.register(
     capability("audit.read", _("查阅审计日志"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF]),
+    capability("calendar.correct", _("更正工作日历"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF]),
 )
 
 registry.menu.register(
     MenuEntry("home", _("首页"), "core:home", order=0, shown=lambda scope: True),
+    MenuEntry(
+        "calendar", _("工作日历"), "core:calendar", order=85, shown=lambda s: s.can("calendar.correct")
+    ),
     MenuEntry("audit", _("审计日志"), "core:audit_log", order=90, shown=lambda s: s.can("audit.read")),
     MenuEntry("admin", _("平台管理"), "admin:index", order=99, shown=lambda s: s.everything),
 )
@@ -20,6 +24,10 @@ registry.audit_actions.register(
             "admin.access": _("访问平台管理"),
             "access.denied": _("拒绝访问"),
             "demo.load": _("载入演示数据"),
+            "calendar.correct": _("更正工作日历"),
+            "calendar.remove": _("撤销工作日历更正"),
+            "calendar.year_confirm": _("确认年度节假日已录入"),
+            "calendar.year_withdraw": _("撤回年度节假日确认"),
         },
         security={"admin.access", "access.denied"},
     )

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from gonghui.core import views
+from gonghui.core import calendar_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/corrections/<int:pk>/remove/", calendar_views.calendar_remove, name="calendar_remove"),
+    path("calendar/years/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
 ]

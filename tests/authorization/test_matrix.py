@@ -88,6 +88,14 @@ def union_code(w, side):
 ROWS: dict[str, Row] = {
     "core:home": Row(get=everyone(OK), post=everyone(OK)),
     "core:audit_log": Row(get=only(AUDITORS), post=only(AUDITORS)),
+    # the working-day calendar is shared: federation staff (and platform admins) correct it
+    "core:calendar": Row(get=only(AUDITORS), post=only(AUDITORS)),
+    "core:calendar_remove": Row(
+        args=lambda w, side: [w.calendar_day.pk], get=everyone(NOT_ALLOWED), post=only(AUDITORS, yes=FOUND)
+    ),
+    "core:calendar_year": Row(
+        args=lambda w, side: [2027], get=everyone(NOT_ALLOWED), post=only(AUDITORS, yes=FOUND)
+    ),
     "accounts:login": Row(get=everyone(FOUND, anonymous=OK), post=everyone(FOUND, anonymous=OK)),
     "accounts:logout": Row(
         get=everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), post=everyone(FOUND, anonymous=FOUND)

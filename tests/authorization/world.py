@@ -20,6 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.accounts.models import User
 from gonghui.activities import services as activities
+from gonghui.core.calendar_services import calendar_correct
+from gonghui.core.models import CalendarDay
 from gonghui.core.roles import Role
 from gonghui.coverage.models import Step
 from gonghui.coverage.services import campaign_create, founding_advance, founding_start
@@ -76,6 +78,7 @@ class World:
     own: Side
     foreign: Side
     group: Group
+    calendar_day: CalendarDay
 
     def side(self, which: str) -> Side:
         return self.own if which == "own" else self.foreign
@@ -191,4 +194,13 @@ def build_world() -> World:
         EnterpriseFactory(name="待建会储能材料厂", federation=zone2, is_key=True),
         start=date(2024, 3, 2),
     )
-    return World(users=users, own=own, foreign=foreign, group=Group.objects.create(name="matrix"))
+    (calendar_day,) = calendar_correct(
+        start=date(2027, 1, 1), end=date(2027, 1, 1), kind="holiday", name="元旦", by=users[ZONE]
+    )
+    return World(
+        users=users,
+        own=own,
+        foreign=foreign,
+        group=Group.objects.create(name="matrix"),
+        calendar_day=calendar_day,
+    )
