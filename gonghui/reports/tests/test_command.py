@@ -47,3 +47,12 @@ def test_xlsx_has_a_row_per_kpi(zone, union_a, tmp_path):
     assert set(by_key) == set(kpi_definitions())
     assert by_key["unions_total"][2:5] == (1, 1, 0)
     assert any(row[0] and str(row[0]).startswith("全区共有企业工会1家") for row in rows)
+
+
+def test_xlsx_writes_an_organisation_name_as_text_never_a_formula(zone, tmp_path):
+    zone.name = '=HYPERLINK("http://example.invalid","总工会")'
+    zone.save(update_fields=["name"])
+    out = tmp_path / "report.xlsx"
+    report("--org", "ZONE", "--year", "2024", "--format", "xlsx", "--out", str(out))
+    cell = openpyxl.load_workbook(out).active["A1"]
+    assert cell.data_type == "s" and cell.value.startswith('=HYPERLINK("http://example.invalid"')

@@ -46,6 +46,30 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(roster):
         open_roster(rewrite(roster, {"xl/worksheets/sheet1.xml": b"<a>" + b" " * 50_000_000 + b"</a>"}))
 
 
+def lying_about(path, name: str, declared: int):
+    """A copy of an xlsx whose directory says `name` unpacks to `declared` bytes (it unpacks to more)."""
+    data = bytearray(rewrite(path, {name: b"<a>" + b" " * 5_000_000 + b"</a>"}).read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local header, directory
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            length = int.from_bytes(data[start + offset + 4 : start + offset + 6], "little")
+            if bytes(data[name_at : name_at + length]) == name.encode():
+                data[start + offset : start + offset + 4] = declared.to_bytes(4, "little")
+            start += 4
+    out = path.with_name("lying.xlsx")
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_zip_that_lies_about_its_sizes_is_refused(roster, admin_a, union_a):
+    lying = lying_about(roster, "xl/worksheets/sheet1.xml", 2_000)
+    with pytest.raises(RosterFileError, match="已损坏"):
+        open_roster(lying)
+    with pytest.raises(RosterFileError, match="已损坏"):
+        roster_import(path=lying, union=union_a, by=admin_a)
+
+
 def test_a_sheet_claiming_millions_of_rows_is_refused(roster):
     with zipfile.ZipFile(roster) as z:
         sheet = z.read("xl/worksheets/sheet1.xml")
