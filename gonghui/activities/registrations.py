@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.activities import demo, kpis
 from gonghui.core import registry
@@ -19,7 +20,9 @@ def _manages(scope) -> bool:
 
 
 registry.menu.register(
-    MenuEntry("activities.list", _("活动"), "activities:activity_list", order=40, shown=_manages),
+    MenuEntry(
+        "activities.list", pgettext_lazy("menu", "活动"), "activities:activity_list", order=40, shown=_manages
+    ),
     MenuEntry("activities.welfare", _("福利"), "activities:welfare_list", order=50, shown=_manages),
 )
 

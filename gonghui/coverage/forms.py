@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.models import User
+from gonghui.core.forms import ModelChoiceField
 from gonghui.core.widgets import DateInput
 from gonghui.coverage.models import Step
 from gonghui.coverage.services import TERM_YEARS
@@ -56,7 +57,7 @@ class TargetFilterForm(forms.Form):
         ]
 
 
-class OfficerChoiceField(forms.ModelChoiceField):
+class OfficerChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
@@ -67,7 +68,9 @@ class OfficerMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AssignForm(forms.Form):
-    officer = OfficerChoiceField(label=_("责任人"), queryset=User.objects.none(), required=False)
+    officer = OfficerChoiceField(
+        label=_("责任人"), queryset=User.objects.none(), required=False, empty_label=_("（不指定）")
+    )
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +137,7 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.id_masked}）"
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.id_masked}）"
 

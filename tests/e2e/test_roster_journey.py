@@ -172,7 +172,13 @@ def watch(page, done: str, timeout: float = 45) -> list[int]:
 
 def summary(page) -> dict:
     values = page.locator("#job-status dl.summary dd").all_inner_texts()
-    return dict(zip(("rows", "created", "unchanged", "conflicts", "errors"), map(int, values), strict=True))
+    return dict(
+        zip(
+            ("rows", "created", "unchanged", "conflicts", "errors"),
+            (int(v.replace(",", "")) for v in values),
+            strict=True,
+        )
+    )
 
 
 def test_union_admin_imports_a_messy_roster_fixes_the_bad_rows_and_reimports_them(
@@ -205,7 +211,7 @@ def test_union_admin_imports_a_messy_roster_fixes_the_bad_rows_and_reimports_the
     progress = watch(page, "检查完成，待确认")
     print("progress of the check", progress)
     assert progress[0] == 0 and progress[-1] == 100 and progress == sorted(progress), progress
-    expect(page.locator("#job-status")).to_contain_text(f"已处理 {ROWS} / {ROWS} 行")
+    expect(page.locator("#job-status")).to_contain_text(f"已处理 {ROWS:,} / {ROWS:,} 行")
     errors = len(bad) - 1
     assert summary(page) == {
         "rows": ROWS,

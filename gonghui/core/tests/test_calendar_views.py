@@ -151,14 +151,6 @@ def test_confirming_and_withdrawing_a_year(client, officer):
     assert not CalendarYear.objects.exists()
 
 
-def test_every_cell_is_labelled_for_phones(client, officer, a_correction):
-    client.force_login(officer)
-    body = client.get(CALENDAR, {"year": 2027}).content.decode()
-    table = re.search(r'<table class="list" id="days">.*?</table>', body, re.S).group()
-    cells = re.findall(r"<td[^>]*>", table)
-    assert len(cells) == 6 and all("data-label=" in cell for cell in cells)
-
-
 @pytest.mark.parametrize("corrections", [1, 40])
 def test_the_page_costs_the_same_for_few_and_many_corrections(
     client, officer, corrections, django_assert_num_queries
