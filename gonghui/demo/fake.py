@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from stdnum.cn import ric, uscc
 
 from gonghui.core.validators import region_possible
-from gonghui.members.vocabulary import EDUCATION as EDUCATION  # the demo picks from it too
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"

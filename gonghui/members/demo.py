@@ -5,9 +5,10 @@ Deterministic (the demo's seeded faker); bulk inserts of the rows the services w
 from collections import Counter
 from datetime import date
 
-from gonghui.demo.fake import EDUCATION, OCCUPATIONS, SKILL_LEVELS, Faker
+from gonghui.demo.fake import OCCUPATIONS, SKILL_LEVELS, Faker
 from gonghui.members.models import Membership, Person
 from gonghui.members.services import person_from_valid
+from gonghui.members.vocabulary import EDUCATION
 from gonghui.orgs.models import Enterprise, Organisation
 
 YEAR = 2024

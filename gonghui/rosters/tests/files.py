@@ -6,7 +6,8 @@ from pathlib import Path
 import xlsxwriter
 
 from gonghui.core.validators import validate_resident_id
-from gonghui.demo.fake import EDUCATION, OCCUPATIONS, SKILL_LEVELS, Faker
+from gonghui.demo.fake import OCCUPATIONS, SKILL_LEVELS, Faker
+from gonghui.members.vocabulary import EDUCATION
 from gonghui.rosters.excel import COLUMNS
 
 HEADERS = [c.header for c in COLUMNS]
