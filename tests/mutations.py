@@ -78,10 +78,10 @@ MUTATIONS = [
         "    role = Role.FEDERATION_STAFF if user.role == Role.ACADEMY_STAFF else user.role\n",
     ),
     Mutation(
-        "an officer without organisation reaches the tree's root",
+        "a subtree's path without its closing slash (ZONE reaches ZONE2)",
         "gonghui/core/scope.py",
         '        path=organisation.path if organisation else "",',
-        '        path=organisation.path if organisation else "/",',
+        '        path=organisation.path.rstrip("/") if organisation else "",',
     ),
     Mutation(
         "require returns the object unchecked",
