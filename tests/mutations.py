@@ -144,10 +144,10 @@ MUTATIONS = [
         'capability("coverage.run", _("组织集中行动、办理建会流程和指导走访"), [Role.FEDERATION_STAFF, Role.UNION_ADMIN]),',
     ),
     Mutation(
-        "enterprises reached through either path by union admins",
+        "union admins reach every enterprise of their zone",
         "gonghui/orgs/models.py",
         '        tree=("federation__path", "union__path"), union="union", read=OFFICER_REACH, write=OFFICERS',
-        '        tree=("federation__path", "union__path"), union="union", read={**OFFICER_REACH, "union_admin": "tree"}, write=OFFICERS',
+        '        tree=("federation__path", "union__path"), union="union", read={**OFFICER_REACH, "union_admin": lambda s: models.Q(federation__path=s.path.rstrip("/").rsplit("/", 1)[0] + "/")}, write=OFFICERS',
     ),
     Mutation(
         "a union admin reaches the organisations of their federation",
@@ -171,21 +171,25 @@ MUTATIONS = [
         "welfare of every union for federation staff",
         "gonghui/activities/models.py",
         '    visibility = Visibility(tree="union__path", union="union", read=OFFICER_REACH, write=OFFICERS)',
-        '    visibility = Visibility(tree="union__path", union="union", read={**OFFICER_REACH, "federation_staff": lambda s: Q(pk__isnull=False)}, write=OFFICERS)',
+        '    visibility = Visibility(tree="union__path", union="union", read={**OFFICER_REACH, "federation_staff": lambda s: models.Q(pk__isnull=False)}, write=OFFICERS)',
     ),
     Mutation(
         "campaigns of every federation",
         "gonghui/coverage/models.py",
         '    visibility = Visibility(tree="federation__path", read=FEDERATION, write=STAFF_ONLY)',
-        '    visibility = Visibility(tree="federation__path", read={"federation_staff": lambda s: Q(pk__isnull=False)}, write=STAFF_ONLY)',
+        '    visibility = Visibility(tree="federation__path", read={"federation_staff": lambda s: models.Q(pk__isnull=False)}, write=STAFF_ONLY)',
     ),
 ]
 
 
 def run(tests: list[str]) -> bool:
-    """True when the tests pass (the mutation survived)."""
+    """True when the tests pass (the mutation survived). A mutant that cannot even be imported is a
+    mistake in this list, not a kill: that stops the run."""
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "--no-header", *tests]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True).returncode == 0  # noqa: S603
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"the tests could not run:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return result.returncode == 0
 
 
 def main() -> int:

@@ -6,8 +6,8 @@ CITY ─┬─ ZONE ──┬─ U0001 (the worker 张甲 is a member)
       └─ ZONE2 ─── U2001 (王丙)
 
 Every object of U0001 or ZONE is "own" for the officers of U0001, ZONE and CITY; every object of
-U2001 or ZONE2 is "foreign" to them and own to ZONE2's. The people's names carry a marker (甲 乙 丙):
-a page that shows a marker its reader may not see has leaked a person of another union.
+U2001 or ZONE2 is "foreign" to them and own to ZONE2's. The names of people and enterprises carry a
+marker (MARKERS): a page that shows a marker its reader may not see has leaked another union's.
 """
 
 from dataclasses import dataclass, field
@@ -41,16 +41,18 @@ PERSONAS = (ANON, WORKER, U1, U2, ZONE, ZONE2, CITY, PLATFORM, ACADEMY, LAWYER_A
 SIGNED_IN = PERSONAS[1:]
 
 # The marked names each persona may read: their own union's people, their subtree's.
-MARKERS = "甲乙丙"
+# People: 甲 (U0001), 乙 (U0002), 丙 (U2001); enterprises: 鑫 丑 寅 of those unions, 卯 and 辰 of
+# ZONE's and ZONE2's areas without a union.
+MARKERS = "甲乙丙鑫丑寅卯辰"
 MAY_READ = {
     ANON: "",
-    WORKER: "甲",
-    U1: "甲",
-    U2: "乙",
-    ZONE: "甲乙",
-    ZONE2: "丙",
-    CITY: "甲乙丙",
-    PLATFORM: "甲乙丙",
+    WORKER: "甲鑫",
+    U1: "甲鑫",
+    U2: "乙丑",
+    ZONE: "甲乙鑫丑卯",
+    ZONE2: "丙寅辰",
+    CITY: MARKERS,
+    PLATFORM: MARKERS,
     ACADEMY: "",
     LAWYER_A: "",
     LAWYER_B: "",
@@ -91,7 +93,7 @@ def _user(username, role, organisation=None, person=None, **extra) -> User:
     return user
 
 
-def _side(federation, union, union_admin, staff, member, target, *, start: date) -> Side:
+def _side(federation, union, union_admin, staff, member, target, *, start: date, spare_marker: str) -> Side:
     """One side's objects, made through the services by that side's own officers."""
     side = Side(federation=federation, union=union)
     o = side.objects
@@ -99,7 +101,7 @@ def _side(federation, union, union_admin, staff, member, target, *, start: date)
     o["person"] = member.person
     o["enterprise"] = member.enterprise
     o["target_enterprise"] = target
-    o["spare_enterprise"] = EnterpriseFactory(name="新设厂", federation=federation)
+    o["spare_enterprise"] = EnterpriseFactory(name=f"新设{spare_marker}厂", federation=federation)
     o["officer"] = officer_appoint(
         union=union,
         person=member.person,
@@ -161,9 +163,9 @@ def build_world() -> World:
     u1 = OrganisationFactory(code="U0001", name="锂电一厂工会", parent=zone)
     u2 = OrganisationFactory(code="U0002", name="新能源二厂工会", parent=zone)
     u21 = OrganisationFactory(code="U2001", name="储能三厂工会", parent=zone2)
-    member_1 = make_member(u1, name="张甲", enterprise=EnterpriseFactory(name="锂电一厂", union=u1))
-    make_member(u2, name="李乙", enterprise=EnterpriseFactory(name="新能源二厂", union=u2))
-    member_21 = make_member(u21, name="王丙", enterprise=EnterpriseFactory(name="储能三厂", union=u21))
+    member_1 = make_member(u1, name="张甲", enterprise=EnterpriseFactory(name="锂电鑫厂", union=u1))
+    make_member(u2, name="李乙", enterprise=EnterpriseFactory(name="新能源丑厂", union=u2))
+    member_21 = make_member(u21, name="王丙", enterprise=EnterpriseFactory(name="储能寅厂", union=u21))
     users = {
         WORKER: _user("m-worker", Role.WORKER, person=member_1.person),
         U1: _user("m-admin-u1", Role.UNION_ADMIN, u1),
@@ -182,8 +184,9 @@ def build_world() -> World:
         users[U1],
         users[ZONE],
         member_1,
-        EnterpriseFactory(name="待建会锂电材料厂", federation=zone, is_key=True),
+        EnterpriseFactory(name="待建会卯材料厂", federation=zone, is_key=True),
         start=date(2024, 3, 1),
+        spare_marker="卯",
     )
     foreign = _side(
         zone2,
@@ -191,8 +194,9 @@ def build_world() -> World:
         users[ZONE2],
         users[ZONE2],
         member_21,
-        EnterpriseFactory(name="待建会储能材料厂", federation=zone2, is_key=True),
+        EnterpriseFactory(name="待建会辰材料厂", federation=zone2, is_key=True),
         start=date(2024, 3, 2),
+        spare_marker="辰",
     )
     (calendar_day,) = calendar_correct(
         start=date(2027, 1, 1), end=date(2027, 1, 1), kind="holiday", name="元旦", by=users[ZONE]
