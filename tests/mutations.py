@@ -162,10 +162,10 @@ MUTATIONS = [
         "        list(Role),\n    ),\n)",
     ),
     Mutation(
-        "roster jobs of the whole tree for union admins",
+        "union admins reach the roster jobs of their whole zone",
         "gonghui/rosters/models.py",
         '    visibility = Visibility(tree="union__path", union="union", read=OFFICER_REACH, write=OFFICERS)',
-        '    visibility = Visibility(tree="union__path", union="union", read={**OFFICER_REACH, "union_admin": "tree"}, write=OFFICERS)',
+        '    visibility = Visibility(tree="union__path", union="union", read={**OFFICER_REACH, "union_admin": lambda s: models.Q(union__path__startswith=s.path.rstrip("/").rsplit("/", 1)[0] + "/")}, write=OFFICERS)',
     ),
     Mutation(
         "welfare of every union for federation staff",

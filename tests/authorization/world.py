@@ -165,11 +165,15 @@ def build_world() -> World:
     u21 = OrganisationFactory(code="U2001", name="储能三厂工会", parent=zone2)
     member_1 = make_member(u1, name="张甲", enterprise=EnterpriseFactory(name="锂电鑫厂", union=u1))
     make_member(u2, name="李乙", enterprise=EnterpriseFactory(name="新能源丑厂", union=u2))
+    admin_u2 = _user("m-admin-u2", Role.UNION_ADMIN, u2)
+    ImportJob.objects.create(  # another union's import, beside U0001's: no admin of U0001 sees it
+        union=u2, created_by=admin_u2, original_name="名册丑.xlsx", status=ImportJob.Status.DONE
+    )
     member_21 = make_member(u21, name="王丙", enterprise=EnterpriseFactory(name="储能寅厂", union=u21))
     users = {
         WORKER: _user("m-worker", Role.WORKER, person=member_1.person),
         U1: _user("m-admin-u1", Role.UNION_ADMIN, u1),
-        U2: _user("m-admin-u2", Role.UNION_ADMIN, u2),
+        U2: admin_u2,
         ZONE: _user("m-zone", Role.FEDERATION_STAFF, zone),
         ZONE2: _user("m-zone2", Role.FEDERATION_STAFF, zone2),
         CITY: _user("m-city", Role.FEDERATION_STAFF, city),
