@@ -3,8 +3,7 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-
+from gonghui.core.errors import on_field
 from gonghui.core.validators import validate_not_future
 
 
@@ -24,7 +23,4 @@ def term_end_for(start: date, years: int) -> date:
 
 def not_future(value: date, *, field: str, label: str) -> date:
     """validate_not_future, its error attached to the form field `field`."""
-    try:
-        return validate_not_future(value, label)
-    except ValidationError as e:
-        raise ValidationError({field: e.messages}) from None
+    return on_field(field, lambda day: validate_not_future(day, label), value)

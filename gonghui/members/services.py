@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import crypto
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import field_error
+from gonghui.core.dates import not_future
+from gonghui.core.errors import field_error, on_field
 from gonghui.core.models import AuditLog
 from gonghui.core.pinyin import name_initials, name_pinyin
 from gonghui.core.scope import scope_of
@@ -20,7 +21,6 @@ from gonghui.core.validators import (
     mask_id,
     normalise_name,
     validate_mobile,
-    validate_not_future,
     validate_person_name,
     validate_resident_id,
 )
@@ -32,15 +32,8 @@ from gonghui.orgs.models import Enterprise, Organisation
 PROFILE_FIELDS = ("ethnicity", "education", "occupation", "skill_level")
 
 
-def _on_field(field: str, validate, value):
-    try:
-        return validate(value)
-    except ValidationError as e:
-        raise ValidationError({field: e.messages}) from None
-
-
 def _validate_id(id_number: str) -> str:
-    return _on_field("id_number", validate_resident_id, id_number)
+    return on_field("id_number", validate_resident_id, id_number)
 
 
 def person_find(*, id_number: str) -> Person | None:
@@ -67,8 +60,8 @@ def person_build(*, id_number: str, name: str, mobile: str, **profile) -> Person
     """A new, validated, unsaved Person."""
     return person_from_valid(
         number=_validate_id(id_number),
-        name=_on_field("name", validate_person_name, name),
-        mobile=_on_field("mobile", validate_mobile, mobile),
+        name=on_field("name", validate_person_name, name),
+        mobile=on_field("mobile", validate_mobile, mobile),
         **profile,
     )
 
@@ -108,10 +101,10 @@ def person_update(
 def _change_person(person: Person, *, by, name: str | None = None, mobile: str | None = None, **profile):
     changed = []
     if name is not None and normalise_name(name) != person.name:
-        person.name = _on_field("name", validate_person_name, name)
+        person.name = on_field("name", validate_person_name, name)
         person.name_initials, person.name_pinyin = name_initials(person.name), name_pinyin(person.name)
         changed += ["name", "name_initials", "name_pinyin"]
-    if mobile is not None and (mobile := _on_field("mobile", validate_mobile, mobile)) != person.mobile:
+    if mobile is not None and (mobile := on_field("mobile", validate_mobile, mobile)) != person.mobile:
         person.mobile = mobile
         changed.append("mobile")
     for field, value in profile.items():
@@ -156,10 +149,6 @@ def _enterprise_for(enterprise: Enterprise | None, union: Organisation) -> Enter
     return enterprise
 
 
-def _check_date(on: date, field: str, label: str) -> None:
-    _on_field(field, lambda value: validate_not_future(value, label), on)
-
-
 def active_membership_error(active: Membership) -> ValidationError:
     return field_error("id_number", rules.active_elsewhere(active.union.name), code="active_elsewhere")
 
@@ -182,7 +171,7 @@ def member_join(
     union = Organisation.objects.writable_by(by).require(union)
     _check_union(union)
     enterprise = _enterprise_for(enterprise, union)
-    _check_date(started_on, "started_on", _("入会日期"))
+    not_future(started_on, field="started_on", label=_("入会日期"))
     number = _validate_id(id_number)
     if problem := rules.age_problem(birth_date_of(number), started_on):
         raise field_error("id_number", problem)
@@ -267,7 +256,7 @@ def member_transfer(
         raise field_error("to_union", _("转入工会与当前工会相同"))
     transfer_targets(by).require(to_union)
     enterprise = _enterprise_for(enterprise, to_union)
-    _check_date(on, "on", _("接转日期"))
+    not_future(on, field="on", label=_("接转日期"))
     if on < membership.started_on:
         raise field_error("on", _("接转日期不能早于入会日期%(d)s") % {"d": membership.started_on})
     membership.ended_on, membership.end_reason, membership.note = (
@@ -300,7 +289,7 @@ def member_leave(*, membership: Membership, on: date, by, note: str = "") -> Mem
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         raise field_error("membership", _("该会员关系已结束"))
-    _check_date(on, "on", _("退会日期"))
+    not_future(on, field="on", label=_("退会日期"))
     if on < membership.started_on:
         raise field_error("on", _("退会日期不能早于入会日期%(d)s") % {"d": membership.started_on})
     membership.ended_on, membership.end_reason, membership.note = on, Membership.EndReason.LEFT, note

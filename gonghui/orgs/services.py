@@ -3,13 +3,12 @@ scope first (NotInScope otherwise) and is one transaction with its audit row."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core import crypto
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import field_error
+from gonghui.core.errors import field_error, on_field
 from gonghui.core.models import AuditLog
 from gonghui.core.scope import NotInScope, scope_of
 from gonghui.core.validators import validate_resident_id
@@ -158,7 +157,7 @@ def officer_appoint_by_id_number(*, union: Organisation, id_number: str, role: s
     """officer_appoint for the form, which names the person by ID number: only a member of this union
     is found. A number registered elsewhere is refused like an unknown one, and the lookup audited."""
     union = Organisation.objects.writable_by(by).require(union)
-    number = _on_id_number(id_number)
+    number = on_field("id_number", validate_resident_id, id_number)
     person = Person.objects.filter(id_hash=crypto.lookup_hash(number)).first()
     if person is None or not Membership.objects.active().filter(person=person, union=union).exists():
         if person is not None:
@@ -171,13 +170,6 @@ def officer_appoint_by_id_number(*, union: Organisation, id_number: str, role: s
             )
         raise not_a_member_error("id_number", union, role)
     return officer_appoint(union=union, person=person, role=role, by=by, **term)
-
-
-def _on_id_number(id_number: str) -> str:
-    try:
-        return validate_resident_id(id_number)
-    except ValidationError as e:
-        raise ValidationError({"id_number": e.messages}) from None
 
 
 @transaction.atomic
