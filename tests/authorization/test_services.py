@@ -7,8 +7,6 @@ The views, commands and the API call these services; a form's choice list is not
 """
 
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -31,14 +29,9 @@ from gonghui.orgs.models import Organisation
 from gonghui.orgs.tests.factories import OrganisationFactory
 from gonghui.rosters import services as rosters
 from gonghui.rosters.tests.files import roster_rows, write_xlsx
+from tests.authorization import apps
+from tests.authorization.common import Call
 from tests.authorization.world import CITY, PDF, U1, U2, ZONE, ZONE2, build_world
-
-
-@dataclass(frozen=True)
-class Call:
-    call: Callable  # (world, actor, **prepared) → the service's result
-    allowed: str | None  # a persona in scope, for whom the same call succeeds
-    prepare: Callable = lambda w: {}  # objects the call needs, made before it (and before counting)
 
 
 def _join(w, by):
@@ -240,6 +233,8 @@ CALLS = {
     ),
     "import_job_confirm": Call(lambda w, by: rosters.import_job_confirm(job=w.own.job, by=by), None),
 }
+
+CALLS |= apps.gather("CALLS")
 
 OUTSIDERS = (U2, ZONE2)  # another union of the same zone; another zone's federation staff
 

@@ -205,10 +205,14 @@ def build_world() -> World:
     (calendar_day,) = calendar_correct(
         start=date(2027, 1, 1), end=date(2027, 1, 1), kind="holiday", name="元旦", by=users[ZONE]
     )
-    return World(
+    world = World(
         users=users,
         own=own,
         foreign=foreign,
         group=Group.objects.create(name="matrix"),
         calendar_day=calendar_day,
     )
+    from tests.authorization import apps  # the apps' parts import this module's names
+
+    apps.extend(world)
+    return world
