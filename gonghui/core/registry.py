@@ -4,11 +4,14 @@ Core, the reports and the demo command name no app: they read these registries, 
 start-up (CoreConfig.ready discovers `gonghui.<app>.registrations`, as Django's admin discovers
 `admin` modules). An app contributes its capabilities (what a role may do), its menu entries, the cards of the home
 page, the sections it adds to other apps' pages, its KPIs with the functions that compute them, its
-demo data and the labels of its audit actions.
+demo data, the labels of its audit actions, the evidence it adds to a worker's talent record and the
+queues it puts on officers' home pages.
 """
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -131,6 +134,46 @@ class AuditAction:
     security: bool = False  # sign-ins, failures, lockouts, refusals: shown to whoever audits
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """One entry of a worker's talent record: a class completed, a certificate, a contest result,
+    an honour. Eligibility rules (the honours app) read these, whichever app recorded them."""
+
+    kind: str  # the source's key: "academy.certificate", "contests.result", "honours.award"…
+    on: date
+    title: str
+    level: str = ""  # national / provincial / city / zone / enterprise
+    place: int | None = None  # a contest's place (1 = first); None where there is none
+    craft: str = ""  # the craft or event (电气, 叉车…)
+    hours: Decimal = Decimal(0)  # class hours credited
+    url: str = ""  # where an officer in scope reads it
+    ref: str = ""  # "app.model:pk", attached to a nomination as its evidence
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class TalentSource:
+    """What an app adds to a worker's talent record: evidence(person) lists that person's entries;
+    the talent page shows them side by side and checks them against the federation's rules."""
+
+    key: str
+    label: str
+    order: int
+    evidence: Callable[[Any], list[Evidence]]
+
+
+@dataclass(frozen=True)
+class Todo:
+    """A queue on an officer's home page (claims waiting for review, cases near their deadline…):
+    count(user) of what waits in the user's scope, None when the queue is not theirs."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int
+    count: Callable[[Any], int | None]
+
+
 capabilities = CapabilityRegistry("capability")
 menu = Registry("menu entry")
 home_cards = Registry("home card")
@@ -138,6 +181,8 @@ panels = Registry("panel")
 kpis = Registry("KPI group")
 demo = Registry("demo step")
 audit_actions = Registry("audit action")
+talent = Registry("talent source")
+todos = Registry("to-do")
 
 
 def capability(key: str, label, roles: Iterable[str]) -> Capability:
