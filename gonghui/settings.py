@@ -106,6 +106,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
@@ -114,6 +117,7 @@ INSTALLED_APPS = [
     "gonghui.reports",
     "gonghui.coverage",
     "gonghui.rosters",
+    "gonghui.api",
 ]
 
 MIDDLEWARE = [
@@ -274,3 +278,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The REST API (gonghui.api): bearer tokens for systems, the session (with CSRF) for the pages' own
+# calls; JSON in and out; errors as RFC 9457 problem details; cursor pagination on every list.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "gonghui.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "gonghui.api.pagination.Cursor",
+    "DEFAULT_THROTTLE_CLASSES": ["gonghui.api.throttling.PerToken"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "gonghui.api.errors.problem_details",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gonghui API",
+    "DESCRIPTION": "园区总工会工作平台接口：组织、企业、会员、统计指标。",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gonghui.api.schema.add_problem_responses",
+    ],
+}
+API_TOKEN_RATE = envint("GONGHUI_API_TOKEN_RATE", 600)  # requests a minute per token

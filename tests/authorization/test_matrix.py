@@ -4,7 +4,7 @@ included) × every persona × GET and POST × an object of their own and a forei
 A URL pattern without a row fails `test_every_url_pattern_has_a_row`, so no page ships without its
 authorization row. A row gives, for each persona, the answer to GET and to POST (with an empty body:
 what a prober sends) on the own object and on the foreign one; out of scope is always 404, never 403.
-Every HTML page a persona may open is also read for the marked names of people it may not see.
+Every HTML page and API answer a persona may open is also read for the marked names of people it may not see.
 """
 
 from collections.abc import Callable
@@ -393,7 +393,9 @@ class AuthorizationMatrix(TestCase):
                     got, want = outcome(response), expected[persona][position]
                     if got != want:
                         failures.append(f"{persona} {method.upper()} {side} {url}: {got}, expected {want}")
-                    elif got == OK and response.get("Content-Type", "").startswith("text/html"):
+                    elif got == OK and response.get("Content-Type", "").startswith(
+                        ("text/html", "application/json")
+                    ):
                         body = response.content.decode()
                         may_read = MAY_READ[persona] + row.also_reads.get(persona, "")
                         leaked = [m for m in MARKERS if m not in may_read and m in body]
