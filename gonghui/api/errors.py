@@ -1,9 +1,10 @@
 """Errors as RFC 9457 problem details, with a Chinese message that names the field."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -77,3 +78,12 @@ def problem_details(exc, context):
         detail = str(exc.detail) if hasattr(exc, "detail") else str(exc)
     headers = {k: v for k, v in response.headers.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
     return problem(response.status_code, detail, headers=headers)
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong address is told so, not refused for CSRF
+def not_found(request, rest=""):
+    """Any other address under /api/: a problem-details 404, not the pages' HTML one."""
+    body = {"type": "about:blank", "title": str(TITLES[404]), "status": 404, "detail": _("没有这个接口地址")}
+    return JsonResponse(
+        body, status=404, content_type="application/problem+json", json_dumps_params={"ensure_ascii": False}
+    )

@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
-from gonghui.api import pages, views
+from gonghui.api import errors, pages, views
 
 app_name = "api"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("tokens/", pages.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
     path("v1/", include(router.urls)),
+    re_path(r"^(?P<rest>.*)$", errors.not_found, name="not_found"),
 ]

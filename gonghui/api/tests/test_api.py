@@ -256,3 +256,11 @@ def test_the_session_calls_of_the_pages_need_csrf(officer, member_a):
         ).status_code
         == 403
     )
+
+
+def test_an_address_under_the_api_that_does_not_exist_is_a_problem_not_a_page(api, officer):
+    response = api().get("/api/v1/memberships/0.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "没有这个接口地址"
+    assert api(officer).post("/api/v1/memberships/0.5/leave/", {}, format="json").status_code == 404

@@ -8,6 +8,7 @@ from tests.authorization.common import (
     FOREIGN_OFFICERS,
     FOUND,
     NOT_ALLOWED,
+    NOT_FOUND,
     OFFICERS,
     OK,
     OWN_OFFICERS,
@@ -73,6 +74,11 @@ ROWS = {
     "api:membership-list": Row(get=api(only(OFFICERS)), post=NO_POST),
     "api:membership-detail": Row(
         args=obj("member"), get=api(answers(OWN_OFFICERS | {WORKER}, FOREIGN_OFFICERS)), post=NO_POST
+    ),
+    "api:not_found": Row(
+        path=lambda w, side: "/api/v1/memberships/0.5/",
+        get=everyone(NOT_FOUND, anonymous=NOT_FOUND),
+        post=everyone(NOT_FOUND, anonymous=NOT_FOUND),
     ),
     "api:membership-join": Row(get=NO_GET, post=api(everyone(UNSUPPORTED))),
     "api:membership-transfer": Row(
