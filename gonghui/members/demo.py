@@ -1,4 +1,4 @@
-"""Demo members: 30,000 active members of the zone's unions, 1,800 of whom joined in 2024 (1,500 in
+"""Demo members: 30,000 active members of the zone's unions at the end of 2024, 1,846 of whom joined in 2024 (1,500 in
 2023), transfers inside the zone and leavers; fictional people (generated names, ID numbers, phones).
 Deterministic (the demo's seeded faker); bulk inserts of the rows the services would write."""
 
@@ -13,7 +13,7 @@ from gonghui.orgs.models import Enterprise, Organisation
 
 YEAR = 2024
 MEMBERS_ACTIVE = 30_000
-JOINED = {2023: 1_500, 2024: 1_800}  # memberships started by joining in that year
+JOINED = {2023: 1_500, 2024: 1_846}  # memberships started by joining in that year
 TRANSFERS_2024 = 120  # inside the zone: not new members
 LEFT = 400
 

@@ -27,7 +27,7 @@ def test_the_demo_reproduces_the_features_figures(demo):
     assert unions.count() == 195
     assert unions.filter(established_on__year=2024).count() == 16
     assert Membership.objects.active().count() == 30_000
-    assert Membership.objects.filter(started_on__year=2024, start_reason="joined").count() == 1_800
+    assert Membership.objects.filter(started_on__year=2024, start_reason="joined").count() == 1_846
     assert Enterprise.objects.filter(union__isnull=True).count() == 60
 
 
