@@ -205,7 +205,7 @@ class ChartData:
 @dataclass(frozen=True)
 class Chart:
     """A chart of the dashboard and the annual report: data(root, year) → ChartData for root's
-    subtree; kind is "bar", "line" or "horizontal_bar"; kpi names the figure whose rows the chart
+    subtree; kind is "bar" or "line"; kpi names the figure whose rows the chart
     opens (optional). E.g. training hours by month: kind="bar", x_labels the twelve months."""
 
     key: str

@@ -40,7 +40,10 @@ registry.home_cards.register(
 
 registry.kpis.register(kpis.GROUP)
 
-registry.demo.register(DemoStep("members", order=20, build=demo.build))
+registry.demo.register(
+    DemoStep("members", order=20, build=demo.build),
+    DemoStep("members.later", order=810, build=demo.build_later),
+)
 
 registry.audit_actions.register(
     *actions(

@@ -69,7 +69,7 @@ CHARTS = [
         "orgs.coverage_by_category",
         gettext_lazy("目标企业建会情况（按类别，年底）"),
         order=30,
-        kind="horizontal_bar",
+        kind="bar",
         data=coverage_by_category,
         kpi="target_enterprises",
     ),

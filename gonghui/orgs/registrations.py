@@ -26,7 +26,10 @@ registry.menu.register(
 
 registry.kpis.register(*kpis.GROUPS)
 
-registry.demo.register(DemoStep("orgs", order=10, build=demo.build))
+registry.demo.register(
+    DemoStep("orgs", order=10, build=demo.build),
+    DemoStep("orgs.later", order=800, build=demo.build_later),
+)
 
 registry.audit_actions.register(
     *actions(

@@ -26,7 +26,7 @@ STYLE = Style(
     value_font_size=14,
     tooltip_font_size=16,
 )
-KINDS = {"bar": pygal.Bar, "line": pygal.Line, "horizontal_bar": pygal.HorizontalBar}
+KINDS = {"bar": pygal.Bar, "line": pygal.Line}
 
 
 def render_svg(chart: Chart, data: ChartData, *, for_print: bool = False) -> str:
@@ -43,9 +43,10 @@ def render_svg(chart: Chart, data: ChartData, *, for_print: bool = False) -> str
         legend_at_bottom_columns=len(data.series),
         print_values=for_print,
         show_minor_y_labels=False,
+        y_labels_major_count=5,
         truncate_label=-1,
         no_data_text="",
-        value_formatter=lambda v: f"{v:,}{data.unit}" if v is not None else "—",
+        value_formatter=lambda v: _number(v, data.unit),
         margin=12,
     )
     drawing.x_labels = data.x_labels
@@ -55,6 +56,14 @@ def render_svg(chart: Chart, data: ChartData, *, for_print: bool = False) -> str
     if for_print:
         svg = re.sub(r"<script\b[^>]*?(/>|>.*?</script>)", "", svg, flags=re.S)
     return svg
+
+
+def _number(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}{unit}"
 
 
 def add_nonce(svg: str, nonce: str) -> str:

@@ -170,6 +170,20 @@ def rows_url(kpi: Kpi, root: Organisation, year: int) -> str | None:
     return f"{reverse('reports:rows', args=[kpi.key])}?org={root.code}&year={year}"
 
 
+def chart_links(root: Organisation, year: int) -> list[dict]:
+    """Each registered chart with the address of its drawing and of the rows behind it."""
+    query = f"org={root.code}&year={year}"
+    definitions = kpi_definitions()
+    return [
+        {
+            "chart": chart,
+            "url": f"{reverse('reports:chart', args=[chart.key])}?{query}",
+            "rows_url": rows_url(definitions[chart.kpi], root, year) if chart.kpi in definitions else None,
+        }
+        for chart in registry.charts
+    ]
+
+
 def todos_for(user) -> list[dict]:
     """The user's queues that have something waiting (registry.todos), in their order."""
     out = []

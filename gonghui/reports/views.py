@@ -47,7 +47,7 @@ def kpis(request):
             report=report,
             rows=[{**row, "url": selectors.rows_url(row["kpi"], root, year)} for row in report.rows()],
             sentences=report.sentences,
-            charts=list(registry.charts),
+            charts=selectors.chart_links(root, year),
         )
     return render(request, "reports/kpis.html", context)
 

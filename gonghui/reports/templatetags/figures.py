@@ -8,7 +8,6 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gonghui.core import registry
 from gonghui.core.figures import format_rate
 from gonghui.reports import selectors
 
@@ -73,10 +72,7 @@ def dashboard(context):
         year=year,
         cards=cards,
         sentences=report.sentences,
-        charts=[
-            {"chart": chart, "url": f"{reverse('reports:chart', args=[chart.key])}?{query}"}
-            for chart in registry.charts
-        ],
+        charts=selectors.chart_links(root, year),
         report_url=f"{reverse('reports:kpis')}?{query}",
         query=query,
         empty=report.empty,
