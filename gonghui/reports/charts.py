@@ -43,19 +43,30 @@ def render_svg(chart: Chart, data: ChartData, *, for_print: bool = False) -> str
         legend_at_bottom_columns=len(data.series),
         print_values=for_print,
         show_minor_y_labels=False,
-        y_labels_major_count=5,
         truncate_label=-1,
         no_data_text="",
         value_formatter=lambda v: _number(v, data.unit),
         margin=12,
     )
     drawing.x_labels = data.x_labels
+    drawing.y_labels = axis_ticks(max((v for _n, values in data.series for v in values if v), default=0))
     for name, values in data.series:
         drawing.add(name, values)
     svg = drawing.render(is_unicode=True)
     if for_print:
         svg = re.sub(r"<script\b[^>]*?(/>|>.*?</script>)", "", svg, flags=re.S)
     return svg
+
+
+def axis_ticks(top) -> list[int]:
+    """Whole-number ticks from 0 past top, four or five of them, in steps of 1, 2 or 5 × 10ⁿ."""
+    step = 1
+    while step * 5 < top:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if step * 5 >= top:
+                break
+    return list(range(0, int(top) + step + 1, step)) if top else [0, 1]
 
 
 def _number(value, unit: str) -> str:

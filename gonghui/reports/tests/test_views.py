@@ -163,3 +163,47 @@ def test_the_figures_in_english(client, officer, zone):
     body = client.get(reverse("reports:kpis"), {"org": "ZONE", "year": 2024}, HTTP_ACCEPT_LANGUAGE="en")
     text = body.content.decode()
     assert "New members" in text and "The zone has 0 enterprise unions" in text
+
+
+@pytest.fixture
+def nested_kpi(monkeypatch):
+    """A KPI shaped like the honours app's honours_5y: a dict by level and kind."""
+    from gonghui.core.registry import Kpi, KpiGroup
+
+    def compute(root, year):
+        value = {
+            "national": {"labour_model": 1, "may_day_medal": 1},
+            "provincial": {"labour_model": 2, "may_day_medal": 4},
+        }
+        return {"honours_5y": {"value": value, "previous": value}}
+
+    group = KpiGroup(
+        "test.honours",
+        order=99,
+        compute=compute,
+        kpis=(Kpi("honours_5y", "五年荣誉", "项", "近五年获得的荣誉。"),),
+    )
+    monkeypatch.setitem(registry.kpis._items, group.key, group)
+    return group
+
+
+def test_a_nested_figure_renders_on_the_page_in_the_workbook_and_the_pdf(client, officer, world, nested_kpi):
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(officer)
+    page = client.get(reverse("reports:kpis"), {"org": "ZONE", "year": 2024}).content.decode()
+    assert "national" in page and "may_day_medal 1" in page
+    book = client.get(reverse("reports:download"), {"org": "ZONE", "year": 2024, "format": "xlsx"}).content
+    rows = list(openpyxl.load_workbook(io.BytesIO(book))["指标"].iter_rows(values_only=True))
+    assert ("五年荣誉（provincial.may_day_medal）", "honours_5y.provincial.may_day_medal", 4, 4, 0) in [
+        r[:5] for r in rows
+    ]
+    pdf = client.get(reverse("reports:download"), {"org": "ZONE", "year": 2024, "format": "pdf"}).content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "五年荣誉" in text and "labour_model" in text
+    json_figures = client.get(
+        reverse("reports:download"), {"org": "ZONE", "year": 2024, "format": "json"}
+    ).json()
+    assert json_figures["honours_5y"]["value"]["provincial"]["may_day_medal"] == 4
