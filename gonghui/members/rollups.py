@@ -31,24 +31,28 @@ class Period(NamedTuple):
 FIELDS = ("union__path", "started_on", "start_reason", "ended_on", "end_reason")
 
 
-def contribution(periods: list[Period], ids_by_path: dict[str, int]) -> Counter:
-    out: Counter = Counter()
+def contribution(periods: list[Period], ids_by_path: dict[str, int], out: Counter | None = None) -> Counter:
+    """The person's counts, added to out (a new Counter by default)."""
+    out = Counter() if out is None else out
     first_new: dict[tuple[str, int], date] = {}  # (organisation path, year) → first new start
     for period in periods:
-        sources = [
-            other.path
-            for other in periods
-            if other.ended_on == period.started_on
-            and other.end_reason == Membership.EndReason.TRANSFERRED_OUT
-        ]
+        joined = period.start_reason == Membership.StartReason.JOINED
+        sources = (
+            ()
+            if joined
+            else [
+                other.path
+                for other in periods
+                if other.ended_on == period.started_on
+                and other.end_reason == Membership.EndReason.TRANSFERRED_OUT
+            ]
+        )
         for path in rollups.ancestor_paths(period.path):
             organisation_id = ids_by_path[path]
             out[organisation_id, rollups.month_of(period.started_on), "started"] += 1
             if period.ended_on is not None:
                 out[organisation_id, rollups.month_of(period.ended_on), "ended"] += 1
-            from_inside = period.start_reason != Membership.StartReason.JOINED and any(
-                source.startswith(path) for source in sources
-            )
+            from_inside = not joined and any(source.startswith(path) for source in sources)
             if not from_inside:
                 key = (path, period.started_on.year)
                 if key not in first_new or period.started_on < first_new[key]:
@@ -115,9 +119,9 @@ def rebuild() -> int:
     for person_id, *fields in rows.iterator(chunk_size=20_000):
         if person_id != current:
             if history:
-                total.update(contribution(history, ids))
+                contribution(history, ids, total)
             history, current = [], person_id
         history.append(Period(*fields))
     if history:
-        total.update(contribution(history, ids))
+        contribution(history, ids, total)
     return rollups.replace_all(MemberMonth, total)

@@ -151,11 +151,36 @@ def test_report_downloads_are_audited(client, officer, world):
     assert AuditLog.objects.filter(action="report.export").count() == 3
 
 
-def test_the_dashboard_on_the_home_page(client, officer, world, django_assert_max_num_queries):
+def test_the_dashboard_on_the_home_page(client, officer, world):
     client.force_login(officer)
     page = client.get(reverse("core:home")).content.decode()
     assert "测试园区总工会 2024年主要数据" in page
     assert 'id="figure-members_new"' in page and 'class="chart"' in page
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("core:home", {}),
+        ("reports:kpis", {"org": "ZONE", "year": 2024}),
+        ("reports:download", {"org": "ZONE", "year": 2024, "format": "xlsx"}),
+    ],
+)
+def test_pages_cost_the_same_queries_for_a_larger_world(client, officer, world, zone, url, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    client.get(reverse(url), query)  # the session's first touches
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse(url), query)
+    for i in range(3):
+        union = OrganisationFactory(code=f"UX{i}", parent=zone, established_on=date(2023 + i % 2, 2, 1))
+        for _ in range(5):
+            make_member(union, started_on=date(2024, 3, 1))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse(url), query)
+    assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
 
 
 def test_the_figures_in_english(client, officer, zone):
