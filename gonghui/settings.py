@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.activities",
     "gonghui.reports",
+    "pygaljs",  # its static folder: the charts' tooltip script, served by the app
     "gonghui.coverage",
     "gonghui.rosters",
     "gonghui.api",

@@ -2,9 +2,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.activities import demo, kpis
+from gonghui.activities.models import WelfareDistribution
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, MenuEntry, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Todo, actions, capability
 from gonghui.core.roles import Role
+from gonghui.core.scope import scope_of
 
 registry.capabilities.register(
     capability(
@@ -24,6 +26,21 @@ registry.menu.register(
         "activities.list", pgettext_lazy("menu", "活动"), "activities:activity_list", order=40, shown=_manages
     ),
     MenuEntry("activities.welfare", _("福利"), "activities:welfare_list", order=50, shown=_manages),
+)
+
+
+def _welfare_to_sign(user) -> int | None:
+    """Distributions waiting for a second officer's sign-off that this officer may give."""
+    if not scope_of(user).can("activities.manage"):
+        return None
+    drafts = WelfareDistribution.objects.writable_by(user).filter(status=WelfareDistribution.Status.DRAFT)
+    return drafts.exclude(created_by_id=user.pk).count()
+
+
+registry.todos.register(
+    Todo(
+        "activities.welfare", _("福利发放待签批"), "activities:welfare_list", order=40, count=_welfare_to_sign
+    ),
 )
 
 registry.kpis.register(*kpis.GROUPS)

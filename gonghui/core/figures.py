@@ -39,5 +39,16 @@ def rate(part: int, whole: int) -> float | None:
 
 
 def about(n: int) -> str:
-    """1834 → "1800余", 96 → "96" (the report's way with large figures)."""
-    return _("%(n)d余") % {"n": n // 100 * 100} if n >= 1000 else str(n)
+    """A figure as the report words it: rounded down to a sensible unit (tens below 1,000, then the
+    two leading digits), with 余 only when something was dropped. 1846 → "1800余", 1800 → "1800",
+    12345 → "12000余", 345 → "340余", 7 → "7"."""
+    if n < 10:
+        return str(n)
+    unit = 10 if n < 1000 else 10 ** (len(str(n)) - 2)
+    rounded = n // unit * unit
+    return str(n) if rounded == n else _("%(n)d余") % {"n": rounded}
+
+
+def format_rate(value: float | None) -> str:
+    """The one way a rate is written: one decimal place and a percent sign ("33.3%"); "—" for none."""
+    return "—" if value is None else f"{value:.1f}%"

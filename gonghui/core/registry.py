@@ -90,11 +90,29 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Rows:
+    """The rows behind a figure, for its drill-down page and its download: column headings, a
+    queryset already limited to the organisation's subtree, the year and what the user may see, and
+    cells(obj) → that row's cells (text, numbers, dates) in the order of the headings."""
+
+    columns: tuple
+    queryset: Any
+    cells: Callable[[Any], tuple]
+
+
+@dataclass(frozen=True)
 class Kpi:
+    """One figure of the report. definition says, in an officer's words, what is counted.
+    rows(root, year, user) → Rows: the records the figure counts, within what the user may see (None:
+    the figure has no drill-down). For a count, rows.queryset.count() equals the figure's value (for
+    an officer who sees the whole subtree); for a rate, the rows of its whole, a column saying which
+    are counted."""
+
     key: str
     label: str
     unit: str
     definition: str
+    rows: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +192,45 @@ class Todo:
     count: Callable[[Any], int | None]
 
 
+@dataclass(frozen=True)
+class ChartData:
+    """What a chart shows: one label per point on the x axis and named series of numbers (None: no
+    value). The page, the PDF and the workbook's sheet of the chart all draw from this."""
+
+    x_labels: list[str]
+    series: list[tuple[str, list]]
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of the dashboard and the annual report: data(root, year) → ChartData for root's
+    subtree; kind is "bar" or "line"; kpi names the figure whose rows the chart
+    opens (optional). E.g. training hours by month: kind="bar", x_labels the twelve months."""
+
+    key: str
+    title: str
+    order: int
+    kind: str
+    data: Callable[[Any, int], ChartData]
+    kpi: str = ""
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Figures kept up to date as the data changes, which the KPIs read instead of the raw rows: a
+    model with `organisation` and `month` (its first day) whose rows count the organisation's whole
+    subtree (gonghui.core.rollups). rebuild() recomputes them all from the raw rows (`gonghui
+    rollups-rebuild`) and returns how many rows it wrote. The reports read the months present to know
+    which years have records."""
+
+    key: str
+    label: str
+    order: int
+    model: Any
+    rebuild: Callable[[], int]
+
+
 capabilities = CapabilityRegistry("capability")
 menu = Registry("menu entry")
 home_cards = Registry("home card")
@@ -183,6 +240,8 @@ demo = Registry("demo step")
 audit_actions = Registry("audit action")
 talent = Registry("talent source")
 todos = Registry("to-do")
+charts = Registry("chart")
+rollups = Registry("roll-up")
 
 
 def capability(key: str, label, roles: Iterable[str]) -> Capability:

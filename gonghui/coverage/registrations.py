@@ -2,10 +2,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, MenuEntry, Panel, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Panel, Todo, actions, capability
 from gonghui.core.roles import Role
+from gonghui.core.scope import scope_of
 from gonghui.coverage import demo
-from gonghui.coverage.models import Step
+from gonghui.coverage.models import Founding, Step
 
 registry.capabilities.register(
     capability("coverage.campaigns", _("查看建会入会集中行动"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF]),
@@ -20,6 +21,24 @@ registry.menu.register(
         "coverage:campaign_list",
         order=70,
         shown=lambda scope: scope.can("coverage.run"),
+    ),
+)
+
+
+def _approvals_waiting(user) -> int | None:
+    """Foundings waiting for the union above: a request to approve, election results to approve."""
+    if not scope_of(user).can("coverage.run"):
+        return None
+    return Founding.objects.visible_to(user).filter(state__in=[Step.REQUEST, Step.ELECTION]).count()
+
+
+registry.todos.register(
+    Todo(
+        "coverage.approvals",
+        _("建会请示和选举结果待批复"),
+        "coverage:campaign_list",
+        order=10,
+        count=_approvals_waiting,
     ),
 )
 

@@ -1,19 +1,23 @@
-"""Demo members: 30,000 active members of the zone's unions, 1,800 of whom joined in 2024 (1,500 in
+"""Demo members: 30,000 active members of the zone's unions at the end of 2024, 1,846 of whom joined in 2024 (1,500 in
 2023), transfers inside the zone and leavers; fictional people (generated names, ID numbers, phones).
 Deterministic (the demo's seeded faker); bulk inserts of the rows the services would write."""
 
 from collections import Counter
 from datetime import date
 
+from django.utils import timezone
+
 from gonghui.demo.fake import OCCUPATIONS, SKILL_LEVELS, Faker
 from gonghui.members.models import Membership, Person
 from gonghui.members.services import person_from_valid
 from gonghui.members.vocabulary import EDUCATION
-from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.orgs.demo import later_years
+from gonghui.orgs.models import Enterprise, Officer, Organisation
 
 YEAR = 2024
 MEMBERS_ACTIVE = 30_000
-JOINED = {2023: 1_500, 2024: 1_800}  # memberships started by joining in that year
+JOINED = {2021: 1_310, 2022: 1_420, 2023: 1_500, 2024: 1_846}  # memberships started by joining that year
+LATER = {"joined": 1_650, "left": 380, "transferred": 110}  # a year after 2024, through today
 TRANSFERS_2024 = 120  # inside the zone: not new members
 LEFT = 400
 
@@ -34,7 +38,7 @@ def _person(faker: Faker, joined: date, name: str | None = None) -> Person:
 def _join_date(faker: Faker, union: Organisation, year: int | None) -> date:
     if year is not None:
         return faker.date_between(max(union.established_on, date(year, 1, 1)), date(year, 12, 31))
-    return faker.date_between(max(union.established_on, date(2010, 1, 1)), date(2022, 12, 31))
+    return faker.date_between(max(union.established_on, date(2010, 1, 1)), date(min(JOINED) - 1, 12, 31))
 
 
 def build_members(faker: Faker, unions: list[Organisation]) -> Person:
@@ -63,7 +67,7 @@ def build_members(faker: Faker, unions: list[Organisation]) -> Person:
     for year, count in JOINED.items():
         new_unions = [u for u in by_year[year] if u is not november]
         for i in range(count - (320 if year == YEAR else 0)):
-            pool = new_unions if i % 2 == 0 else (older if year == YEAR else settled)
+            pool = new_unions if i % 2 == 0 and new_unions else (older if year == YEAR else settled)
             union = faker.random.choice(pool)
             add((union, _join_date(faker, union, year), "joined", None, ""))
     for _ in range(TRANSFERS_2024):
@@ -81,14 +85,19 @@ def build_members(faker: Faker, unions: list[Organisation]) -> Person:
         )
     remaining = MEMBERS_ACTIVE - sum(1 for plan in plans if plan[-1][3] is None)
     established_weights = [
-        w if u.established_on.year < 2023 else 0 for u, w in zip(unions, weights, strict=True)
+        w if u.established_on.year < min(JOINED) else 0 for u, w in zip(unions, weights, strict=True)
     ]
     for union in faker.random.choices(unions, weights=established_weights, k=remaining):
         add((union, _join_date(faker, union, None), "joined", None, ""))
 
+    _save(people, plans, Counter(), enterprise_of)
+    return Person.objects.get(id_hash=worker.id_hash)
+
+
+def _save(people: list[Person], plans: list[list[tuple]], cards: Counter, enterprise_of: dict) -> None:
+    """The people and their planned memberships; cards counts the card numbers given per union."""
     Person.objects.bulk_create(people, batch_size=2000)
-    ids = dict(Person.objects.values_list("id_hash", "pk"))
-    cards = Counter()
+    ids = dict(Person.objects.filter(id_hash__in=[p.id_hash for p in people]).values_list("id_hash", "pk"))
     memberships = []
     for person, plan in zip(people, plans, strict=True):
         for union, started, start_reason, ended, end_reason in plan:
@@ -106,7 +115,60 @@ def build_members(faker: Faker, unions: list[Organisation]) -> Person:
                 )
             )
     Membership.objects.bulk_create(memberships, batch_size=2000)
-    return Person.objects.get(id_hash=worker.id_hash)
+
+
+def build_later(world) -> None:
+    """The years after 2024 through today: joiners (half of them in the unions founded since), leavers
+    and transfers inside the zone, about as many a year as in 2024. The demo's own people (the
+    worker, officers, U0001's and U0002's members) stay as they are."""
+    faker, unions = world.faker, world.unions + world.later_unions
+    enterprise_of = dict(Enterprise.objects.filter(union__in=unions).values_list("union_id", "pk"))
+    kept = {world.unions[0].pk, world.unions[1].pk}
+    officers = set(Officer.objects.values_list("person_id", flat=True))
+    cards = Counter(Membership.objects.values_list("union__code", flat=True))
+    people, plans, ending, transfers = [], [], [], []
+    for year, end, part in later_years(timezone.localdate()):
+        standing = [u for u in unions if u.established_on <= end]
+        founded = [u for u in world.later_unions if u.established_on.year == year]
+        for i in range(round(LATER["joined"] * part)):
+            union = faker.random.choice(founded if i % 2 == 0 and founded else standing)
+            started = faker.date_between(max(union.established_on, date(year, 1, 1)), end)
+            people.append(_person(faker, started))
+            plans.append([(union, started, "joined", None, "")])
+        active = list(
+            Membership.objects.filter(ended_on__isnull=True, started_on__lt=date(year, 1, 1))
+            .exclude(union_id__in=kept)
+            .exclude(person_id__in=officers)
+            .exclude(pk__in=[m.pk for m in ending])
+            .order_by("pk")
+        )
+        chosen = faker.random.sample(active, round((LATER["left"] + LATER["transferred"]) * part))
+        for n, membership in enumerate(chosen):
+            membership.ended_on = faker.date_between(date(year, 1, 1), end)
+            if n < round(LATER["transferred"] * part):
+                membership.end_reason = Membership.EndReason.TRANSFERRED_OUT
+                targets = [u for u in standing if u.established_on <= membership.ended_on]
+                to = faker.random.choice([u for u in targets if u.pk != membership.union_id])
+                transfers.append((membership, to))
+            else:
+                membership.end_reason = Membership.EndReason.LEFT
+            ending.append(membership)
+    Membership.objects.bulk_update(ending, ["ended_on", "end_reason"], batch_size=2000)
+    moved = []
+    for membership, to in transfers:
+        cards[to.code] += 1
+        moved.append(
+            Membership(
+                person_id=membership.person_id,
+                union=to,
+                enterprise_id=enterprise_of.get(to.pk),
+                started_on=membership.ended_on,
+                start_reason=Membership.StartReason.TRANSFERRED_IN,
+                card_number=membership.card_number,
+            )
+        )
+    Membership.objects.bulk_create(moved, batch_size=2000)
+    _save(people, plans, cards, enterprise_of)
 
 
 def build(world) -> None:

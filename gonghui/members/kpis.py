@@ -1,17 +1,39 @@
 """The KPIs of membership, and the report's first sentence (unions and members together)."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from datetime import date
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.figures import Figures, about, both_years, split, year_bounds
-from gonghui.core.registry import Kpi, KpiGroup
-from gonghui.members.models import Membership, active_on
+from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.members.models import MemberMonth, Membership, Person, active_on
 from gonghui.orgs.models import Organisation
 
 
 def members(root: Organisation, year: int) -> Figures:
-    """members_total, members_new — one query (the inside-transfer test is a correlated subquery)."""
+    """members_total, members_new — one query over root's own roll-up rows (members.rollups)."""
+
+    def through(y):
+        return Q(month__lte=date(y, 12, 1))
+
+    def during(y):
+        return Q(month__range=(date(y, 1, 1), date(y, 12, 1)))
+
+    aggregates = {
+        "members_total": lambda y: Coalesce(Sum(F("started") - F("ended"), filter=through(y)), 0),
+        "members_new": lambda y: Coalesce(Sum("new", filter=during(y)), 0),
+    }
+    row = MemberMonth.objects.filter(organisation=root, month__lte=date(year, 12, 1)).aggregate(
+        **both_years(aggregates, year)
+    )
+    return split(row, aggregates)
+
+
+def _new_memberships(root: Organisation, year: int):
+    """Memberships that make their person a new member of root's subtree in the year."""
     transferred_inside = Exists(
         Membership.objects.filter(
             person_id=OuterRef("person_id"),
@@ -20,19 +42,54 @@ def members(root: Organisation, year: int) -> Figures:
             union__path__startswith=root.path,
         )
     )
-    aggregates = {
-        "members_total": lambda y: Count("person_id", distinct=True, filter=active_on(year_bounds(y)[1])),
-        "members_new": lambda y: Count(
-            "person_id",
-            distinct=True,
-            filter=Q(started_on__range=year_bounds(y))
-            & (Q(start_reason=Membership.StartReason.JOINED) | ~transferred_inside),
-        ),
-    }
-    row = Membership.objects.filter(union__path__startswith=root.path).aggregate(
-        **both_years(aggregates, year)
+    return Membership.objects.filter(
+        Q(start_reason=Membership.StartReason.JOINED) | ~transferred_inside,
+        union__path__startswith=root.path,
+        started_on__range=year_bounds(year),
     )
-    return split(row, aggregates)
+
+
+def members_total_rows(root: Organisation, year: int, user) -> Rows:
+    """The memberships in force on 31 December (one per person)."""
+    memberships = (
+        Membership.objects.visible_to(user)
+        .filter(active_on(year_bounds(year)[1]), union__path__startswith=root.path)
+        .select_related("person", "union", "enterprise")
+        .order_by("union__path", "person__name_pinyin", "pk")
+    )
+    return Rows(
+        columns=(_("姓名"), _("公民身份号码"), _("工会"), _("用工单位"), _("入会日期"), _("入会方式")),
+        queryset=memberships,
+        cells=lambda m: (
+            m.person.name,
+            m.person.id_masked,
+            m.union.name,
+            m.enterprise.name if m.enterprise else "",
+            m.started_on,
+            m.get_start_reason_display(),
+        ),
+    )
+
+
+def members_new_rows(root: Organisation, year: int, user) -> Rows:
+    """The new members, each once, with the first membership of the year that counts them."""
+    first = _new_memberships(root, year).filter(person_id=OuterRef("pk")).order_by("started_on", "pk")
+    people = (
+        Person.objects.visible_to(user)
+        .filter(pk__in=_new_memberships(root, year).values("person_id"))
+        .annotate(
+            first_on=Subquery(first.values("started_on")[:1]),
+            first_union=Subquery(first.values("union__name")[:1]),
+            first_reason=Subquery(first.values("start_reason")[:1]),
+        )
+        .order_by("first_on", "name_pinyin", "pk")
+    )
+    reasons = dict(Membership.StartReason.choices)
+    return Rows(
+        columns=(_("姓名"), _("公民身份号码"), _("工会"), _("入会日期"), _("入会方式")),
+        queryset=people,
+        cells=lambda p: (p.name, p.id_masked, p.first_union, p.first_on, str(reasons[p.first_reason])),
+    )
 
 
 def sentences(root: Organisation, figures: Figures) -> list[str]:
@@ -63,16 +120,18 @@ GROUP = KpiGroup(
             "members_total",
             gettext_lazy("在册会员"),
             gettext_lazy("人"),
-            gettext_lazy("年底时在子树内基层工会有有效会员关系的人数（按人计，不重复）。"),
+            gettext_lazy("12月31日在本组织及其下属基层工会登记在册的会员人数（一人只计一次）。"),
+            rows=members_total_rows,
         ),
         Kpi(
             "members_new",
             gettext_lazy("新增会员"),
             gettext_lazy("人"),
             gettext_lazy(
-                "当年在子树内开始会员关系的人数（按人计）：入会计入，从子树外转入计入，"
-                "子树内工会之间的接转不计入；退会后当年重新入会的计入一次。"
+                "当年在本组织及其下属基层工会入会的人数：新入会和从其他地方转入的计入，"
+                "本组织下属工会之间的会员关系接转不计入；同一年退会后又入会的只计一次。"
             ),
+            rows=members_new_rows,
         ),
     ),
 )

@@ -177,3 +177,26 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+class MemberMonth(models.Model):
+    """Memberships started and ended in a month within an organisation's subtree, and the new
+    members of the subtree counted in that month (a person is counted in the month of their first
+    start of the year that is not a transfer from inside the subtree). A roll-up kept by
+    members.services, rebuilt by `gonghui rollups-rebuild` (gonghui.core.rollups, members.rollups).
+    Members at the end of a month: started minus ended, summed up to that month."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    started = models.IntegerField(default=0)
+    ended = models.IntegerField(default=0)
+    new = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="member_month_unique")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}"

@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, HomeCard, MenuEntry, actions, capability
+from gonghui.core.registry import DemoStep, HomeCard, MenuEntry, Rollup, actions, capability
 from gonghui.core.roles import Role
-from gonghui.members import demo, kpis
-from gonghui.members.models import Membership
+from gonghui.members import charts, demo, kpis, rollups
+from gonghui.members.models import MemberMonth
 
 OFFICERS = [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF, Role.UNION_ADMIN]
 
@@ -29,14 +29,6 @@ registry.menu.register(
 
 registry.home_cards.register(
     HomeCard(
-        "members.active",
-        _("在册会员"),
-        "members:list",
-        order=20,
-        count=lambda user: Membership.objects.visible_to(user).active().count(),
-        shown=_keeps_roster,
-    ),
-    HomeCard(
         "members.me",
         _("查看我的会籍"),
         "members:me",
@@ -48,7 +40,10 @@ registry.home_cards.register(
 
 registry.kpis.register(kpis.GROUP)
 
-registry.demo.register(DemoStep("members", order=20, build=demo.build))
+registry.demo.register(
+    DemoStep("members", order=20, build=demo.build),
+    DemoStep("members.later", order=810, build=demo.build_later),
+)
 
 registry.audit_actions.register(
     *actions(
@@ -64,3 +59,9 @@ registry.audit_actions.register(
         security={"person.reveal_id", "person.lookup"},
     )
 )
+
+registry.rollups.register(
+    Rollup("members", _("会员按月统计"), order=20, model=MemberMonth, rebuild=rollups.rebuild)
+)
+
+registry.charts.register(*charts.CHARTS)

@@ -26,6 +26,7 @@ from gonghui.core.validators import (
 )
 from gonghui.members import rules
 from gonghui.members.models import Membership, Person
+from gonghui.members.rollups import person_changing
 from gonghui.members.selectors import transfer_targets
 from gonghui.orgs.models import Enterprise, Organisation
 
@@ -206,25 +207,27 @@ def member_join(
 
 def _join(*, union, number, name, mobile, started_on, by, enterprise, card_number, **profile) -> Membership:
     person = Person.objects.select_for_update().filter(id_hash=crypto.lookup_hash(number)).first()
-    if person is None:
-        person = person_build(id_number=number, name=name, mobile=mobile, **profile)
-        person.save()
-        audit_record(actor=by, action="person.create", obj=person)
-    else:
-        check_joinable(person, name=name, by=by)
-        last = person.memberships.order_by("-ended_on").first()
-        if problem := rules.rejoin_problem(last.ended_on if last else None, started_on):
-            raise field_error("started_on", problem)
-        _change_person(person, by=by, mobile=mobile, **profile)
-    membership = Membership(
-        person=person,
-        union=union,
-        enterprise=enterprise,
-        started_on=started_on,
-        card_number=(card_number or "").strip(),
-    )
-    membership.full_clean(validate_constraints=False)
-    membership.save()
+    with person_changing(person.pk if person else None) as created:
+        if person is None:
+            person = person_build(id_number=number, name=name, mobile=mobile, **profile)
+            person.save()
+            created.append(person.pk)
+            audit_record(actor=by, action="person.create", obj=person)
+        else:
+            check_joinable(person, name=name, by=by)
+            last = person.memberships.order_by("-ended_on").first()
+            if problem := rules.rejoin_problem(last.ended_on if last else None, started_on):
+                raise field_error("started_on", problem)
+            _change_person(person, by=by, mobile=mobile, **profile)
+        membership = Membership(
+            person=person,
+            union=union,
+            enterprise=enterprise,
+            started_on=started_on,
+            card_number=(card_number or "").strip(),
+        )
+        membership.full_clean(validate_constraints=False)
+        membership.save()
     audit_record(
         actor=by,
         action="membership.join",
@@ -259,21 +262,22 @@ def member_transfer(
     not_future(on, field="on", label=_("接转日期"))
     if on < membership.started_on:
         raise field_error("on", _("接转日期不能早于入会日期%(d)s") % {"d": membership.started_on})
-    membership.ended_on, membership.end_reason, membership.note = (
-        on,
-        Membership.EndReason.TRANSFERRED_OUT,
-        note,
-    )
-    membership.save(update_fields=["ended_on", "end_reason", "note"])
-    new = Membership.objects.create(
-        person_id=membership.person_id,
-        union=to_union,
-        enterprise=enterprise,
-        started_on=on,
-        start_reason=Membership.StartReason.TRANSFERRED_IN,
-        card_number=membership.card_number,
-        note=note,
-    )
+    with person_changing(membership.person_id):
+        membership.ended_on, membership.end_reason, membership.note = (
+            on,
+            Membership.EndReason.TRANSFERRED_OUT,
+            note,
+        )
+        membership.save(update_fields=["ended_on", "end_reason", "note"])
+        new = Membership.objects.create(
+            person_id=membership.person_id,
+            union=to_union,
+            enterprise=enterprise,
+            started_on=on,
+            start_reason=Membership.StartReason.TRANSFERRED_IN,
+            card_number=membership.card_number,
+            note=note,
+        )
     audit_record(
         actor=by,
         action="membership.transfer",
@@ -292,7 +296,8 @@ def member_leave(*, membership: Membership, on: date, by, note: str = "") -> Mem
     not_future(on, field="on", label=_("退会日期"))
     if on < membership.started_on:
         raise field_error("on", _("退会日期不能早于入会日期%(d)s") % {"d": membership.started_on})
-    membership.ended_on, membership.end_reason, membership.note = on, Membership.EndReason.LEFT, note
-    membership.save(update_fields=["ended_on", "end_reason", "note"])
+    with person_changing(membership.person_id):
+        membership.ended_on, membership.end_reason, membership.note = on, Membership.EndReason.LEFT, note
+        membership.save(update_fields=["ended_on", "end_reason", "note"])
     audit_record(actor=by, action="membership.leave", obj=membership, detail={"on": on.isoformat()})
     return membership

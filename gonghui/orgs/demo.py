@@ -4,9 +4,13 @@ Deterministic (the demo's seeded faker); bulk inserts of the rows the services w
 
 from datetime import date
 
+from django.utils import timezone
+
 from gonghui.demo.fake import INDUSTRIES, Faker
 from gonghui.orgs.models import Enterprise, Organisation
 
+YEAR = 2024
+LATER_UNIONS_PER_YEAR = 14
 UNIONS_BEFORE = 179  # enterprise unions established before 2024
 UNIONS_NEW = {2023: 12, 2024: 16}  # of which founded in that year
 TARGET_ENTERPRISES_WITHOUT_UNION = 60
@@ -31,25 +35,7 @@ def build_organisations(faker: Faker) -> tuple[Organisation, list[Organisation]]
     founded += [faker.date_between(date(2024, 1, 1), date(2024, 10, 31)) for _ in range(UNIONS_NEW[2024] - 1)]
     founded.append(date(2024, 11, 18))  # the large union founded in November
     founded[0], founded[1] = date(2012, 4, 28), date(2014, 9, 15)  # U0001 and U0002: long established
-    unions, enterprises = [], []
-    for i, established in enumerate(founded, start=1):
-        name = faker.enterprise_name(i - 1)
-        unions.append(_org(f"U{i:04d}", f"{name}工会", Organisation.Kind.ENTERPRISE_UNION, zone, established))
-        enterprises.append(
-            Enterprise(
-                name=name,
-                credit_code=faker.credit_code(),
-                industry=faker.random.choice(INDUSTRIES),
-                headcount=faker.random.randint(40, 900),
-                founded_on=faker.date_between(date(2003, 1, 1), established),
-                is_key=faker.random.random() < 0.3,
-                is_new_employment_form=faker.random.random() < 0.08,
-                federation=zone,
-            )
-        )
-    Organisation.objects.bulk_create(unions)
-    for union, enterprise in zip(unions, enterprises, strict=True):
-        enterprise.union = union
+    unions, enterprises = _unions_with_enterprises(faker, zone, founded, first=1, names_from=0)
     for i in range(TARGET_ENTERPRISES_WITHOUT_UNION):
         name = faker.enterprise_name(len(founded) + i)
         enterprises.append(
@@ -66,6 +52,60 @@ def build_organisations(faker: Faker) -> tuple[Organisation, list[Organisation]]
         )
     Enterprise.objects.bulk_create(enterprises)
     return zone, list(Organisation.objects.grassroots().order_by("code"))
+
+
+def _unions_with_enterprises(faker: Faker, zone, founded: list[date], *, first: int, names_from: int):
+    """Enterprise unions U{first:04d}… founded on those days, each with its enterprise (the unions
+    saved, the enterprises not yet); the enterprises' names are the faker's from names_from on."""
+    unions, enterprises = [], []
+    for i, established in enumerate(founded):
+        name = faker.enterprise_name(names_from + i)
+        code = f"U{first + i:04d}"
+        unions.append(_org(code, f"{name}工会", Organisation.Kind.ENTERPRISE_UNION, zone, established))
+        enterprises.append(
+            Enterprise(
+                name=name,
+                credit_code=faker.credit_code(),
+                industry=faker.random.choice(INDUSTRIES),
+                headcount=faker.random.randint(40, 900),
+                founded_on=faker.date_between(date(2003, 1, 1), established),
+                is_key=faker.random.random() < 0.3,
+                is_new_employment_form=faker.random.random() < 0.08,
+                federation=zone,
+            )
+        )
+    Organisation.objects.bulk_create(unions)
+    for union, enterprise in zip(unions, enterprises, strict=True):
+        enterprise.union = union
+    return unions, enterprises
+
+
+def later_years(today: date) -> list[tuple[int, date, float]]:
+    """The years after the feature's through today: (year, its last day so far, the part of it gone)."""
+    out = []
+    for year in range(YEAR + 1, today.year + 1):
+        end = min(today, date(year, 12, 31))
+        out.append((year, end, ((end - date(year, 1, 1)).days + 1) / 365))
+    return out
+
+
+def build_later(world) -> None:
+    """Unions founded after 2024 through today (about 14 a year), each with its enterprise; the
+    enterprise names continue after the 2024 world's."""
+    founded = [
+        world.faker.date_between(date(year, 1, 1), end)
+        for year, end, part in later_years(timezone.localdate())
+        for _ in range(round(LATER_UNIONS_PER_YEAR * part))
+    ]
+    unions, enterprises = _unions_with_enterprises(
+        world.faker,
+        world.zone,
+        sorted(founded),
+        first=len(world.unions) + 1,
+        names_from=len(world.unions) + TARGET_ENTERPRISES_WITHOUT_UNION,
+    )
+    Enterprise.objects.bulk_create(enterprises)
+    world.later_unions = unions
 
 
 def build(world) -> None:

@@ -6,13 +6,14 @@ itself included).
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.figures import Figures, both_years, rate, split, year_bounds
-from gonghui.core.registry import Kpi, KpiGroup
-from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.core.figures import Figures, both_years, format_rate, rate, split, year_bounds
+from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.orgs.models import Enterprise, Organisation, UnionMonth
 
 
 def standing_at(prefix: str, end: date) -> Q:
@@ -23,23 +24,34 @@ def standing_at(prefix: str, end: date) -> Q:
 
 
 def unions(root: Organisation, year: int) -> Figures:
-    """unions_total, unions_new — one query."""
+    """unions_total, unions_new — one query over root's own roll-up rows (orgs.rollups)."""
     aggregates = {
-        "unions_total": lambda y: Count("pk", filter=standing_at("", year_bounds(y)[1])),
-        "unions_new": lambda y: Count("pk", filter=Q(established_on__range=year_bounds(y))),
+        "unions_total": lambda y: Coalesce(
+            Sum(F("established") - F("dissolved"), filter=Q(month__lte=date(y, 12, 1))), 0
+        ),
+        "unions_new": lambda y: Coalesce(
+            Sum("established", filter=Q(month__range=(date(y, 1, 1), date(y, 12, 1)))), 0
+        ),
     }
-    row = Organisation.objects.subtree(root).grassroots().aggregate(**both_years(aggregates, year))
+    row = UnionMonth.objects.filter(organisation=root, month__lte=date(year, 12, 1)).aggregate(
+        **both_years(aggregates, year)
+    )
     return split(row, aggregates)
+
+
+IN_CATEGORY = Q(is_key=True) | Q(headcount__gte=Enterprise.LARGE_HEADCOUNT) | Q(is_new_employment_form=True)
+
+
+def existing(y: int) -> Q:
+    return Q(founded_on__isnull=True) | Q(founded_on__lte=year_bounds(y)[1])
+
+
+def in_subtree(root: Organisation) -> Q:
+    return Q(federation__path__startswith=root.path) | Q(union__path__startswith=root.path)
 
 
 def coverage(root: Organisation, year: int) -> Figures:
     """target_enterprises, target_enterprises_covered, coverage_rate — one query."""
-    in_category = (
-        Q(is_key=True) | Q(headcount__gte=Enterprise.LARGE_HEADCOUNT) | Q(is_new_employment_form=True)
-    )
-
-    def existing(y):
-        return Q(founded_on__isnull=True) | Q(founded_on__lte=year_bounds(y)[1])
 
     aggregates = {
         "target_enterprises": lambda y: Count("pk", filter=existing(y)),
@@ -47,8 +59,7 @@ def coverage(root: Organisation, year: int) -> Figures:
             "pk", filter=existing(y) & standing_at("union__", year_bounds(y)[1])
         ),
     }
-    in_subtree = Q(federation__path__startswith=root.path) | Q(union__path__startswith=root.path)
-    row = Enterprise.objects.filter(in_subtree & in_category).aggregate(**both_years(aggregates, year))
+    row = Enterprise.objects.filter(in_subtree(root) & IN_CATEGORY).aggregate(**both_years(aggregates, year))
     figures = split(row, aggregates)
     figures["coverage_rate"] = {
         when: rate(figures["target_enterprises_covered"][when], figures["target_enterprises"][when])
@@ -57,17 +68,75 @@ def coverage(root: Organisation, year: int) -> Figures:
     return figures
 
 
+def _union_rows(unions) -> Rows:
+    return Rows(
+        columns=(_("组织代码"), _("名称"), _("类型"), _("成立日期"), _("撤销日期")),
+        queryset=unions.order_by("path"),
+        cells=lambda u: (u.code, u.name, u.get_kind_display(), u.established_on, u.dissolved_on),
+    )
+
+
+def unions_total_rows(root: Organisation, year: int, user) -> Rows:
+    unions = Organisation.objects.visible_to(user).subtree(root).grassroots()
+    return _union_rows(unions.filter(standing_at("", year_bounds(year)[1])))
+
+
+def unions_new_rows(root: Organisation, year: int, user) -> Rows:
+    unions = Organisation.objects.visible_to(user).subtree(root).grassroots()
+    return _union_rows(unions.filter(established_on__range=year_bounds(year)))
+
+
+def _target_rows(root: Organisation, year: int, user, *, covered_only: bool) -> Rows:
+    covered = standing_at("union__", year_bounds(year)[1])
+    enterprises = (
+        Enterprise.objects.visible_to(user)
+        .filter(in_subtree(root) & IN_CATEGORY & existing(year))
+        .annotate(covered=ExpressionWrapper(covered, output_field=BooleanField()))
+        .select_related("union")
+        .order_by("name", "pk")
+    )
+    if covered_only:
+        enterprises = enterprises.filter(covered)
+    return Rows(
+        columns=(
+            _("企业名称"),
+            _("统一社会信用代码"),
+            _("类别"),
+            _("职工人数"),
+            _("基层工会"),
+            _("年底已建会"),
+        ),
+        queryset=enterprises,
+        cells=lambda e: (
+            e.name,
+            e.credit_code,
+            "、".join(str(c) for c in e.categories()),
+            e.headcount,
+            e.union.name if e.union else "",
+            _("是") if e.covered else _("否"),
+        ),
+    )
+
+
+def target_rows(root: Organisation, year: int, user) -> Rows:
+    return _target_rows(root, year, user, covered_only=False)
+
+
+def covered_rows(root: Organisation, year: int, user) -> Rows:
+    return _target_rows(root, year, user, covered_only=True)
+
+
 def coverage_sentences(root: Organisation, figures: Figures) -> list[str]:
     if figures["coverage_rate"]["value"] is None:
         return []
     return [
         _(
-            "建会入会集中行动覆盖重点企业、百人以上企业和新就业形态企业%(targets)d家，已建会%(covered)d家，覆盖率%(rate)s%%。"
+            "建会入会集中行动覆盖重点企业、百人以上企业和新就业形态企业%(targets)d家，已建会%(covered)d家，覆盖率%(rate)s。"
         )
         % {
             "targets": figures["target_enterprises"]["value"],
             "covered": figures["target_enterprises_covered"]["value"],
-            "rate": figures["coverage_rate"]["value"],
+            "rate": format_rate(figures["coverage_rate"]["value"]),
         }
     ]
 
@@ -83,14 +152,16 @@ GROUPS = [
                 gettext_lazy("基层工会总数"),
                 gettext_lazy("家"),
                 gettext_lazy(
-                    "子树内的基层工会（企业工会、联合工会），成立日期不晚于12月31日，且到年底未撤销。"
+                    "本组织及其下属的基层工会（企业工会、联合工会）中，12月31日前已成立且到年底未撤销的。"
                 ),
+                rows=unions_total_rows,
             ),
             Kpi(
                 "unions_new",
                 gettext_lazy("新建工会"),
                 gettext_lazy("家"),
-                gettext_lazy("子树内成立日期在当年的基层工会（当年成立后又撤销的也计入）。"),
+                gettext_lazy("本组织及其下属的基层工会中，成立日期在当年的（当年成立后又撤销的也计入）。"),
+                rows=unions_new_rows,
             ),
         ),
     ),
@@ -105,21 +176,24 @@ GROUPS = [
                 gettext_lazy("建会目标企业"),
                 gettext_lazy("家"),
                 gettext_lazy(
-                    "属地或所属工会在子树内、年底前已成立的重点企业、百人以上企业（职工人数按当前登记）"
-                    "和新就业形态企业。"
+                    "属地为本组织或所属工会在本组织之下、年底前已成立的重点企业、百人以上企业"
+                    "（职工人数按当前登记）和新就业形态企业。"
                 ),
+                rows=target_rows,
             ),
             Kpi(
                 "target_enterprises_covered",
                 gettext_lazy("已建会目标企业"),
                 gettext_lazy("家"),
                 gettext_lazy("目标企业中，所属工会成立日期不晚于12月31日且到年底未撤销的。"),
+                rows=covered_rows,
             ),
             Kpi(
                 "coverage_rate",
                 gettext_lazy("建会覆盖率"),
                 "%",
                 gettext_lazy("已建会目标企业 ÷ 建会目标企业 × 100，保留一位小数；没有目标企业时为空。"),
+                rows=target_rows,
             ),
         ),
     ),

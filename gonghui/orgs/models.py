@@ -218,3 +218,23 @@ class Officer(models.Model):
         if self.role in self.WOMEN_ROLES:
             return "women"
         return "committee"
+
+
+class UnionMonth(models.Model):
+    """Grassroots unions established and dissolved in a month within an organisation's subtree (a
+    roll-up kept by orgs.services, rebuilt by `gonghui rollups-rebuild`; see gonghui.core.rollups).
+    Unions standing at the end of a month: established minus dissolved, summed up to that month."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    established = models.IntegerField(default=0)
+    dissolved = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="union_month_unique")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}"

@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, HomeCard, MenuEntry, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Rollup, actions, capability
 from gonghui.core.roles import Role
-from gonghui.orgs import demo, kpis
-from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.orgs import charts, demo, kpis, rollups
+from gonghui.orgs.models import UnionMonth
 
 registry.capabilities.register(
     capability(
@@ -24,30 +24,12 @@ registry.menu.register(
     MenuEntry("orgs.enterprises", _("企业"), "orgs:enterprise_list", order=20, shown=_browses),
 )
 
-registry.home_cards.register(
-    HomeCard(
-        "orgs.unions",
-        _("基层工会"),
-        "orgs:tree",
-        order=10,
-        count=lambda user: (
-            Organisation.objects.visible_to(user).grassroots().filter(dissolved_on__isnull=True).count()
-        ),
-        shown=_browses,
-    ),
-    HomeCard(
-        "orgs.enterprises",
-        _("企业"),
-        "orgs:enterprise_list",
-        order=30,
-        count=lambda user: Enterprise.objects.visible_to(user).count(),
-        shown=_browses,
-    ),
-)
-
 registry.kpis.register(*kpis.GROUPS)
 
-registry.demo.register(DemoStep("orgs", order=10, build=demo.build))
+registry.demo.register(
+    DemoStep("orgs", order=10, build=demo.build),
+    DemoStep("orgs.later", order=800, build=demo.build_later),
+)
 
 registry.audit_actions.register(
     *actions(
@@ -61,3 +43,9 @@ registry.audit_actions.register(
         }
     )
 )
+
+registry.rollups.register(
+    Rollup("orgs.unions", _("基层工会按月统计"), order=10, model=UnionMonth, rebuild=rollups.rebuild)
+)
+
+registry.charts.register(*charts.CHARTS)

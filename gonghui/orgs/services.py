@@ -14,6 +14,7 @@ from gonghui.core.scope import NotInScope, scope_of
 from gonghui.core.validators import validate_resident_id
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Officer, Organisation
+from gonghui.orgs.rollups import union_changing
 
 ALLOWED_CHILDREN = {
     None: {Organisation.Kind.CITY_FEDERATION, Organisation.Kind.ZONE_FEDERATION},
@@ -47,7 +48,8 @@ def organisation_create(
     )
     org.place_in_tree()
     org.full_clean()
-    org.save()
+    with union_changing(org):
+        org.save()
     audit_record(actor=by, action="organisation.create", obj=org)
     return org
 
@@ -62,9 +64,10 @@ def organisation_dissolve(*, organisation: Organisation, on: date, by) -> Organi
         raise NotInScope
     if organisation.memberships.active().exists():
         raise field_error("dissolved_on", _("该工会仍有在册会员，须先办理转出或退会"))
-    organisation.dissolved_on = on
-    organisation.full_clean()
-    organisation.save(update_fields=["dissolved_on"])
+    with union_changing(organisation):
+        organisation.dissolved_on = on
+        organisation.full_clean()
+        organisation.save(update_fields=["dissolved_on"])
     audit_record(actor=by, action="organisation.dissolve", obj=organisation, detail={"on": on.isoformat()})
     return organisation
 

@@ -1,15 +1,27 @@
-"""The KPIs of PRODUCT.md ("What it reports") for an organisation subtree and a year.
+"""The KPIs of PRODUCT.md ("What it reports") for an organisation's subtree and a year, the charts,
+the rows behind each figure and the officer's to-do list: what the dashboard, the annual report page,
+its downloads, `gonghui report` and the API all read.
 
-Each app defines its KPIs once, with their wording and the function that computes them, and registers
-them (gonghui.core.registry.kpis); this module reads the registry and names no app. Each group is ONE
-aggregate query returning the value for the year and for the year before — so a report costs the same
-number of queries for a union of ten members as for a province.
+Each app defines its KPIs once, with their wording, the function that computes them and the rows
+behind them, and registers them (gonghui.core.registry.kpis), as it registers its charts, roll-ups
+and to-dos; this module reads the registries and names no app. Each KPI group is ONE aggregate query
+returning the year and the year before, over roll-ups where the raw rows would be many — so a report
+costs the same number of queries for a union of ten members as for a province.
 """
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gonghui.core import registry
 from gonghui.core.figures import Figures
-from gonghui.core.registry import Kpi
-from gonghui.core.scope import scope_of
+from gonghui.core.registry import Chart, ChartData, Kpi, Rows
+from gonghui.core.scope import NotInScope, get_or_404, scope_of
 from gonghui.orgs.models import Organisation
 
 
@@ -27,10 +39,11 @@ def kpis_for(root: Organisation, year: int) -> Figures:
 
 
 def change(figure: dict) -> int | float | None:
-    """This year's value minus last year's; None when either is unknown."""
-    if figure["value"] is None or figure["previous"] is None:
+    """This year's value minus last year's; None when either is unknown or the figure is not a number."""
+    value, previous = figure["value"], figure["previous"]
+    if not isinstance(value, int | float) or not isinstance(previous, int | float):
         return None
-    difference = figure["value"] - figure["previous"]
+    difference = value - previous
     return round(difference, 1) if isinstance(difference, float) else difference
 
 
@@ -45,7 +58,137 @@ def report_sentences(root: Organisation, figures: Figures) -> list[str]:
 
 
 def report_roots(user):
-    """Organisations whose figures the user may read: federation staff their subtree, platform admins all."""
+    """Organisations whose figures the user may read: federation staff their subtree, a union admin
+    their union, platform admins all."""
     if not scope_of(user).can("reports.read"):
         return Organisation.objects.none()
     return Organisation.objects.visible_to(user)
+
+
+def home_root(user) -> Organisation | None:
+    """The organisation a user's dashboard and report open on: their own, the top one for a platform admin."""
+    return report_roots(user).order_by("depth", "path").first()
+
+
+def data_years(root: Organisation) -> tuple[int | None, int | None]:
+    """The first and last year with records in root's subtree, from the registered roll-ups."""
+    firsts, lasts = [], []
+    for rollup in registry.rollups:
+        span = rollup.model.objects.filter(organisation=root).aggregate(first=Min("month"), last=Max("month"))
+        if span["first"] is not None:
+            firsts.append(span["first"].year)
+            lasts.append(span["last"].year)
+    return (min(firsts), max(lasts)) if firsts else (None, None)
+
+
+def default_year(root: Organisation, today: date | None = None) -> int:
+    """The last complete year that has records (last year when there are none)."""
+    this_year = (today or timezone.localdate()).year
+    _first, last = data_years(root)
+    return min(last, this_year - 1) if last is not None else this_year - 1
+
+
+def check_year(root: Organisation, year: int, today: date | None = None) -> None:
+    """A year the report can be made for: not after this year, not before the first record (without
+    any record, every past year: its figures are zeros, with a note)."""
+    this_year = (today or timezone.localdate()).year
+    if year > this_year:
+        raise ValidationError(
+            {"year": _("%(y)d年还没有到，请选择%(now)d年或以前的年度") % {"y": year, "now": this_year}}
+        )
+    first, _last = data_years(root)
+    if first is not None and year < first:
+        raise ValidationError(
+            {
+                "year": _("%(org)s最早的记录在%(first)d年，请选择%(first)d年或以后的年度")
+                % {"org": root.name, "first": first}
+            }
+        )
+
+
+@dataclass
+class Report:
+    """One organisation's figures for a year, as every interface shows them."""
+
+    root: Organisation
+    year: int
+    figures: Figures
+    sentences: list[str]
+    charts: list[tuple[Chart, ChartData]] = field(default_factory=list)
+    generated: str = field(default_factory=lambda: timezone.localtime().strftime("%Y-%m-%d %H:%M"))
+
+    @property
+    def empty(self) -> bool:
+        """No figure of the year or the one before is other than zero or empty."""
+        return not any(
+            figure[when] not in (0, None, {}) and not _all_zero(figure[when])
+            for figure in self.figures.values()
+            for when in ("value", "previous")
+        )
+
+    def rows(self) -> list[dict]:
+        return [
+            {"kpi": kpi, **self.figures[key], "change": change(self.figures[key])}
+            for key, kpi in kpi_definitions().items()
+        ]
+
+
+def _all_zero(value) -> bool:
+    if isinstance(value, dict):
+        return all(_all_zero(v) for v in value.values())
+    return value in (0, None)
+
+
+def report_for(root: Organisation, year: int, *, charts: bool = True) -> Report:
+    """The report of root's subtree for the year (check_year first); root already in the user's reach."""
+    figures = kpis_for(root, year)
+    return Report(
+        root=root,
+        year=year,
+        figures=figures,
+        sentences=report_sentences(root, figures),
+        charts=[(chart, chart.data(root, year)) for chart in registry.charts] if charts else [],
+    )
+
+
+def root_for(user, code: str) -> Organisation:
+    """The organisation of that code, if the user may read its figures (NotInScope otherwise)."""
+    return get_or_404(report_roots(user), code=code)
+
+
+def kpi_rows(kpi_key: str, root: Organisation, year: int, user) -> tuple[Kpi, Rows]:
+    """The rows behind one figure, limited to what the user may see; NotInScope for a figure without rows."""
+    kpi = kpi_definitions().get(kpi_key)
+    if kpi is None or kpi.rows is None:
+        raise NotInScope
+    return kpi, kpi.rows(root, year, user)
+
+
+def rows_url(kpi: Kpi, root: Organisation, year: int) -> str | None:
+    if kpi.rows is None:
+        return None
+    return f"{reverse('reports:rows', args=[kpi.key])}?org={root.code}&year={year}"
+
+
+def chart_links(root: Organisation, year: int) -> list[dict]:
+    """Each registered chart with the address of its drawing and of the rows behind it."""
+    query = f"org={root.code}&year={year}"
+    definitions = kpi_definitions()
+    return [
+        {
+            "chart": chart,
+            "url": f"{reverse('reports:chart', args=[chart.key])}?{query}",
+            "rows_url": rows_url(definitions[chart.kpi], root, year) if chart.kpi in definitions else None,
+        }
+        for chart in registry.charts
+    ]
+
+
+def todos_for(user) -> list[dict]:
+    """The user's queues that have something waiting (registry.todos), in their order."""
+    out = []
+    for todo in registry.todos:
+        count = todo.count(user)
+        if count:
+            out.append({"key": todo.key, "label": todo.label, "count": count, "url": reverse(todo.url_name)})
+    return out

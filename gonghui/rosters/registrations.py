@@ -2,7 +2,9 @@ from django.core.management import call_command
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, Panel, actions
+from gonghui.core.registry import DemoStep, Panel, Todo, actions
+from gonghui.core.scope import scope_of
+from gonghui.rosters.models import ImportJob
 
 
 def _purge_old_files(stdout) -> None:
@@ -10,6 +12,17 @@ def _purge_old_files(stdout) -> None:
     `gonghui purge-roster-files` (cron) does this."""
     call_command("purge_roster_files", stdout=stdout)
 
+
+def _rosters_to_confirm(user) -> int | None:
+    """Roster files checked and waiting for their officer to confirm the import."""
+    if not scope_of(user).can("members.roster"):
+        return None
+    return ImportJob.objects.visible_to(user).filter(status=ImportJob.Status.CHECKED).count()
+
+
+registry.todos.register(
+    Todo("rosters.checked", _("名册已检查待确认导入"), "members:list", order=50, count=_rosters_to_confirm),
+)
 
 registry.panels.register(
     Panel(

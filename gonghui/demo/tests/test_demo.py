@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -24,11 +25,16 @@ def demo(django_db_setup, django_db_blocker):
 @pytest.mark.django_db
 def test_the_demo_reproduces_the_features_figures(demo):
     unions = Organisation.objects.grassroots()
-    assert unions.count() == 195
+    assert unions.filter(established_on__year__lte=2024).count() == 195
     assert unions.filter(established_on__year=2024).count() == 16
-    assert Membership.objects.active().count() == 30_000
-    assert Membership.objects.filter(started_on__year=2024, start_reason="joined").count() == 1_800
+    assert Membership.objects.active_on(date(2024, 12, 31)).count() == 30_000
+    assert Membership.objects.filter(started_on__year=2024, start_reason="joined").count() == 1_846
     assert Enterprise.objects.filter(union__isnull=True).count() == 60
+    # history goes on through today: unions founded, members joining, leaving and moving since
+    assert unions.filter(established_on__year=2025).count() == 14
+    assert Membership.objects.filter(started_on__year=2025, start_reason="joined").count() == 1_650
+    assert Membership.objects.filter(ended_on__year=2025, end_reason="left").count() == 380
+    assert Membership.objects.filter(started_on__year=2025, start_reason="transferred_in").count() == 110
 
 
 @pytest.mark.django_db
@@ -54,7 +60,7 @@ def test_loading_twice_leaves_the_data_alone_and_lists_every_sign_in(demo):
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
     assert "未重复载入" in out.getvalue()
-    assert Organisation.objects.grassroots().count() == 195
+    assert Organisation.objects.grassroots().filter(established_on__year__lte=2024).count() == 195
     for username in ("zone-admin", "zone-leader", "union-admin", "union-admin-2", "worker", "platform-admin"):
         assert username in out.getvalue()
 

@@ -4,6 +4,7 @@ import factory
 
 from gonghui.demo.fake import Faker
 from gonghui.orgs.models import Enterprise, Organisation
+from gonghui.orgs.rollups import union_changing
 
 fake = Faker(seed=7)
 
@@ -21,7 +22,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         org = model_class(*args, **kwargs)
         org.place_in_tree()
-        org.save()
+        with union_changing(org):  # the unions' roll-up, as organisation_create keeps it
+            org.save()
         return org
 
 

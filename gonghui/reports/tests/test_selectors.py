@@ -11,6 +11,7 @@ from gonghui.core import registry
 from gonghui.members.services import member_leave, member_transfer
 from gonghui.members.tests.factories import make_member
 from gonghui.orgs.models import Organisation
+from gonghui.orgs.services import organisation_dissolve
 from gonghui.orgs.tests.factories import EnterpriseFactory, OrganisationFactory
 from gonghui.reports.selectors import change, kpi_definitions, kpis_for, report_sentences
 
@@ -58,8 +59,7 @@ def world(zone, union_a, union_b, admin_a, officer, city_officer):
     p[8] = make_member(union_d, started_on=date(2023, 6, 1))  # new in 2023
     p[9] = make_member(union_f, started_on=date(2018, 1, 1))
     member_leave(membership=p[9], on=date(2024, 6, 30), by=officer)
-    Organisation.objects.filter(pk=union_f.pk).update(dissolved_on=date(2024, 6, 30))  # dissolved mid-year
-    union_f.refresh_from_db()
+    organisation_dissolve(organisation=union_f, on=date(2024, 6, 30), by=officer)  # dissolved mid-year
 
     EnterpriseFactory(is_key=True, headcount=20, union=union_a)  # target, covered
     EnterpriseFactory(headcount=150, federation=zone)  # target, no union

@@ -17,6 +17,7 @@ import json
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
@@ -27,6 +28,7 @@ from gonghui.core.audit import actor_columns, audit_record, current_ip
 from gonghui.core.models import AuditLog
 from gonghui.core.scope import get_or_404
 from gonghui.members.models import Membership, Person
+from gonghui.members.rollups import person_changing, record_new_joiners
 from gonghui.orgs.models import Organisation
 from gonghui.rosters import bulk
 from gonghui.rosters.excel import RosterFileError
@@ -232,9 +234,19 @@ class _Writer:
                     bulk.JSONText(detail),
                 )
 
-        bulk.insert(Person, PERSON_FIELDS, people(), adapted=True)
-        bulk.insert(Membership, MEMBERSHIP_FIELDS, memberships(), adapted=True)
-        bulk.insert(AuditLog, AUDIT_FIELDS, audits(), adapted=True)
+        rejoining = [choice for choice, _person in selected(0) if choice > 0] if new < rows else []
+        with person_changing(*rejoining):  # the roll-ups: former members in full, new people by month
+            bulk.insert(Person, PERSON_FIELDS, people(), adapted=True)
+            bulk.insert(Membership, MEMBERSHIP_FIELDS, memberships(), adapted=True)
+            bulk.insert(AuditLog, AUDIT_FIELDS, audits(), adapted=True)
+        record_new_joiners(
+            union,
+            (
+                date.fromisoformat(str(started_on)[:10])
+                for choice, (_e, _c, started_on, _n) in selected(1)
+                if choice == NEW
+            ),
+        )
 
 
 def roster_import(

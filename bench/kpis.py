@@ -1,0 +1,432 @@
+"""The KPIs at city scale: `python -m bench.kpis [--members 1000000] [--databases sqlite,postgres]`.
+
+Builds a city in a fresh database of each kind — a city federation, 25 zones, 5,000 unions, 20,000
+enterprises, --members people with a membership each (a tenth transferred between unions, some of
+them across zones, a twentieth left), 20,000 activities with 200,000 attendances — rebuilds the
+roll-ups, then times, for the city and for one zone (median of 7 runs each):
+
+- every registered KPI as the report computes it (`kpis_for`), with its number of queries;
+- the member and union KPIs alone as the report computes them (over the roll-ups);
+- the same four figures by hand-written SQL over the raw tables (memberships, organisations);
+- the same four figures by hand-written SQL over the roll-up tables.
+
+Each database runs in a process of its own (DATABASE_URL decides the database at start-up).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+ENV = {"DJANGO_SETTINGS_MODULE": "gonghui.settings", "GONGHUI_DEBUG": "0"}
+ZONES, UNIONS, ENTERPRISES, ACTIVITIES, ATTENDANCES = 25, 5_000, 20_000, 20_000, 200_000
+YEAR = 2024
+RUNS = 7
+
+RAW_SQL = """
+SELECT
+  COUNT(DISTINCT m.person_id) FILTER (WHERE m.started_on <= %(end)s AND (m.ended_on IS NULL OR m.ended_on > %(end)s)),
+  COUNT(DISTINCT m.person_id) FILTER (WHERE m.started_on <= %(prev_end)s AND (m.ended_on IS NULL OR m.ended_on > %(prev_end)s)),
+  COUNT(DISTINCT m.person_id) FILTER (WHERE m.started_on BETWEEN %(start)s AND %(end)s AND (m.start_reason = 'joined' OR NOT EXISTS (
+      SELECT 1 FROM members_membership s JOIN orgs_organisation su ON su.id = s.union_id
+      WHERE s.person_id = m.person_id AND s.ended_on = m.started_on AND s.end_reason = 'transferred_out'
+        AND su.path LIKE %(prefix)s))),
+  COUNT(DISTINCT m.person_id) FILTER (WHERE m.started_on BETWEEN %(prev_start)s AND %(prev_end)s AND (m.start_reason = 'joined' OR NOT EXISTS (
+      SELECT 1 FROM members_membership s JOIN orgs_organisation su ON su.id = s.union_id
+      WHERE s.person_id = m.person_id AND s.ended_on = m.started_on AND s.end_reason = 'transferred_out'
+        AND su.path LIKE %(prefix)s)))
+FROM members_membership m JOIN orgs_organisation u ON u.id = m.union_id
+WHERE u.path LIKE %(prefix)s;
+SELECT
+  COUNT(*) FILTER (WHERE established_on <= %(end)s AND (dissolved_on IS NULL OR dissolved_on > %(end)s)),
+  COUNT(*) FILTER (WHERE established_on <= %(prev_end)s AND (dissolved_on IS NULL OR dissolved_on > %(prev_end)s)),
+  COUNT(*) FILTER (WHERE established_on BETWEEN %(start)s AND %(end)s),
+  COUNT(*) FILTER (WHERE established_on BETWEEN %(prev_start)s AND %(prev_end)s)
+FROM orgs_organisation WHERE path LIKE %(prefix)s AND kind IN ('enterprise_union', 'joint_union')
+"""
+
+ROLLUP_SQL = """
+SELECT
+  COALESCE(SUM(started - ended) FILTER (WHERE month <= %(last_month)s), 0),
+  COALESCE(SUM(started - ended) FILTER (WHERE month <= %(prev_last_month)s), 0),
+  COALESCE(SUM(new) FILTER (WHERE month BETWEEN %(start)s AND %(last_month)s), 0),
+  COALESCE(SUM(new) FILTER (WHERE month BETWEEN %(prev_start)s AND %(prev_last_month)s), 0)
+FROM members_membermonth WHERE organisation_id = %(org)s AND month <= %(last_month)s;
+SELECT
+  COALESCE(SUM(established - dissolved) FILTER (WHERE month <= %(last_month)s), 0),
+  COALESCE(SUM(established - dissolved) FILTER (WHERE month <= %(prev_last_month)s), 0),
+  COALESCE(SUM(established) FILTER (WHERE month BETWEEN %(start)s AND %(last_month)s), 0),
+  COALESCE(SUM(established) FILTER (WHERE month BETWEEN %(prev_start)s AND %(prev_last_month)s), 0)
+FROM orgs_unionmonth WHERE organisation_id = %(org)s AND month <= %(last_month)s
+"""
+
+
+def _day(rng, start: date, end: date) -> date:
+    return start + timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def build(members: int) -> dict:
+    """The city, inserted in bulk (COPY on PostgreSQL); returns seconds per part."""
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from gonghui.activities.models import Activity, Registration
+    from gonghui.core import registry
+    from gonghui.members.models import Membership, Person
+    from gonghui.orgs.models import Enterprise, Organisation
+    from gonghui.rosters import bulk
+
+    rng = random.Random(2024)
+    now = timezone.now()
+    seconds = {}
+    started = time.perf_counter()
+    with transaction.atomic():
+
+        def org(code, kind, parent, established):
+            o = Organisation(code=code, name=code, kind=kind, parent=parent, established_on=established)
+            o.place_in_tree()
+            o.save()
+            return o
+
+        city = org("CITY", Organisation.Kind.CITY_FEDERATION, None, date(1950, 1, 1))
+        zones = [
+            org(f"Z{z:02d}", Organisation.Kind.ZONE_FEDERATION, city, date(2000, 1, 1)) for z in range(ZONES)
+        ]
+        unions = []
+        for i in range(UNIONS):
+            zone = zones[i % ZONES]
+            u = Organisation(
+                code=f"U{i:05d}",
+                name=f"工会{i}",
+                kind=Organisation.Kind.ENTERPRISE_UNION,
+                parent=zone,
+                established_on=_day(rng, date(2005, 1, 1), date(2025, 6, 30)),
+            )
+            if rng.random() < 0.02:
+                u.dissolved_on = _day(rng, u.established_on, date(2025, 12, 31))
+            u.place_in_tree()
+            unions.append(u)
+        Organisation.objects.bulk_create(unions, batch_size=2000)
+        unions = list(Organisation.objects.grassroots().order_by("pk"))
+        Enterprise.objects.bulk_create(
+            [
+                Enterprise(
+                    name=f"企业{i}",
+                    credit_code=f"{i:018d}",
+                    headcount=rng.randint(10, 900),
+                    is_key=rng.random() < 0.2,
+                    is_new_employment_form=rng.random() < 0.05,
+                    federation_id=unions[i % UNIONS].parent_id,
+                    union=unions[i % UNIONS] if i < UNIONS or rng.random() < 0.5 else None,
+                    founded_on=date(2004, 1, 1),
+                )
+                for i in range(ENTERPRISES)
+            ],
+            batch_size=5000,
+        )
+        seconds["organisations"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        person_ids = bulk.allocate_ids(Person, members)
+        bulk.insert(
+            Person,
+            [
+                "id",
+                "name",
+                "name_initials",
+                "name_pinyin",
+                "id_hash",
+                "id_encrypted",
+                "id_masked",
+                "birth_year",
+                "gender",
+                "mobile",
+                "ethnicity",
+                "education",
+                "occupation",
+                "skill_level",
+                "created_at",
+            ],
+            (
+                (
+                    pk,
+                    "职工",
+                    "zg",
+                    "zhigong",
+                    f"{pk:064x}",
+                    "x",
+                    f"**************{pk % 10000:04d}",
+                    1990,
+                    "M",
+                    f"139{pk:08d}"[:11],
+                    "",
+                    "",
+                    "",
+                    "",
+                    now,
+                )
+                for pk in person_ids
+            ),
+        )
+        seconds["people"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+
+        def periods():
+            ids = iter(bulk.allocate_ids(Membership, members + members // 5 + 100))
+            for pk in person_ids:
+                union = unions[rng.randrange(UNIONS)]
+                start = _day(rng, max(union.established_on, date(2015, 1, 1)), date(2025, 12, 31))
+                roll = rng.random()
+                if roll < 0.1:  # transferred, a third of them to another zone
+                    to = unions[rng.randrange(UNIONS)]
+                    moved = _day(rng, max(start, to.established_on), date(2026, 6, 30))
+                    yield (
+                        next(ids),
+                        pk,
+                        union.pk,
+                        None,
+                        "",
+                        start,
+                        "joined",
+                        moved,
+                        "transferred_out",
+                        "",
+                        now,
+                    )
+                    yield (next(ids), pk, to.pk, None, "", moved, "transferred_in", None, "", "", now)
+                elif roll < 0.15:
+                    left = _day(rng, start, date(2026, 6, 30))
+                    yield (next(ids), pk, union.pk, None, "", start, "joined", left, "left", "", now)
+                else:
+                    yield (next(ids), pk, union.pk, None, "", start, "joined", None, "", "", now)
+
+        bulk.insert(
+            Membership,
+            [
+                "id",
+                "person",
+                "union",
+                "enterprise",
+                "card_number",
+                "started_on",
+                "start_reason",
+                "ended_on",
+                "end_reason",
+                "note",
+                "created_at",
+            ],
+            periods(),
+        )
+        seconds["memberships"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        activity_ids = bulk.allocate_ids(Activity, ACTIVITIES)
+        bulk.insert(
+            Activity,
+            [
+                "id",
+                "organiser",
+                "kind",
+                "title",
+                "held_on",
+                "place",
+                "capacity",
+                "description",
+                "status",
+                "created_by",
+                "created_at",
+            ],
+            (
+                (
+                    pk,
+                    unions[pk % UNIONS].pk,
+                    "lecture" if pk % 3 else "outing",
+                    "活动",
+                    _day(rng, date(2021, 1, 1), date(2025, 12, 31)),
+                    "",
+                    None,
+                    "",
+                    "held",
+                    None,
+                    now,
+                )
+                for pk in activity_ids
+            ),
+        )
+        bulk.insert(
+            Registration,
+            ["id", "activity", "person", "attended", "registered_by", "registered_at"],
+            (
+                (
+                    pk,
+                    activity_ids[k % ACTIVITIES],
+                    person_ids[(k // ACTIVITIES + k % ACTIVITIES * 10) % members],
+                    True,
+                    None,
+                    now,
+                )
+                for k, pk in enumerate(bulk.allocate_ids(Registration, ATTENDANCES))
+            ),
+        )
+        seconds["activities"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        for rollup in registry.rollups:
+            rollup.rebuild()
+        seconds["rollups_rebuild"] = time.perf_counter() - started
+    return seconds
+
+
+def _median_ms(fn) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _sql(statements: str, params: dict):
+    from django.db import connection
+
+    out = []
+    with connection.cursor() as cursor:
+        for statement in statements.split(";"):
+            if statement.strip():
+                cursor.execute(statement, params)
+                out.extend(cursor.fetchone())
+    return out
+
+
+def measure(root_code: str) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.members.kpis import members
+    from gonghui.orgs.kpis import unions
+    from gonghui.orgs.models import Organisation
+    from gonghui.reports.selectors import kpis_for
+
+    root = Organisation.objects.get(code=root_code)
+    params = {
+        "prefix": f"{root.path}%",
+        "org": root.pk,
+        "start": date(YEAR, 1, 1),
+        "end": date(YEAR, 12, 31),
+        "prev_start": date(YEAR - 1, 1, 1),
+        "prev_end": date(YEAR - 1, 12, 31),
+        "last_month": date(YEAR, 12, 1),
+        "prev_last_month": date(YEAR - 1, 12, 1),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        figures = kpis_for(root, YEAR)
+    raw = _sql(RAW_SQL, params)
+    rolled = _sql(ROLLUP_SQL, params)
+    ours = [
+        figures[k][w]
+        for k in ("members_total", "members_new", "unions_total", "unions_new")
+        for w in ("value", "previous")
+    ]
+    as_sql = [raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7]]
+    assert ours == as_sql, (ours, as_sql)
+    assert [rolled[i] for i in range(8)] == as_sql, (rolled, as_sql)
+    return {
+        "root": root_code,
+        "queries": len(queries),
+        "all_kpis_ms": _median_ms(lambda: kpis_for(root, YEAR)),
+        "member_union_kpis_ms": _median_ms(lambda: (members(root, YEAR), unions(root, YEAR))),
+        "raw_sql_ms": _median_ms(lambda: _sql(RAW_SQL, params)),
+        "rollup_sql_ms": _median_ms(lambda: _sql(ROLLUP_SQL, params)),
+        "members_total": figures["members_total"]["value"],
+    }
+
+
+def child(members: int) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    seconds = build(members)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"vendor": connection.vendor, "build_s": seconds, "city": measure("CITY"), "zone": measure("Z00")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        os.environ.update({k: v for k, v in ENV.items() if k not in os.environ})
+        print(json.dumps(child(args.members), default=str))
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="gonghui-bench-kpis-"))
+    results = []
+    for kind in args.databases.split(","):
+        env = {**os.environ, **ENV, "GONGHUI_VAR_DIR": str(workdir / "var")}
+        pg_name = None
+        if kind == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{workdir / 'kpis.sqlite3'}"
+        else:
+            import psycopg
+
+            server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+            pg_name = f"gonghui_bench_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as c:
+                c.execute(f'CREATE DATABASE "{pg_name}"')
+            env["DATABASE_URL"] = f"{server}/{pg_name}"
+        try:
+            out = subprocess.run(  # noqa: S603 (our own interpreter and code)
+                [sys.executable, "-m", "bench.kpis", "--child", "--members", str(args.members)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            results.append(json.loads(out.strip().splitlines()[-1]))
+        finally:
+            if pg_name:
+                with psycopg.connect(f"{server}/postgres", autocommit=True) as c:
+                    c.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    print(
+        f"{args.members:,} members, {UNIONS:,} unions, {ENTERPRISES:,} enterprises, {ATTENDANCES:,} attendances; "
+        f"median of {RUNS} runs, milliseconds"
+    )
+    print(
+        "| database | root | every KPI (queries) | member+union KPIs | raw SQL (4 figures) | roll-up SQL | every KPI ÷ raw SQL | member+union ÷ roll-up SQL |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for result in results:
+        for part in ("city", "zone"):
+            r = result[part]
+            print(
+                f"| {result['vendor']} | {r['root']} ({r['members_total']:,} members) | {r['all_kpis_ms']:.1f} ({r['queries']}) "
+                f"| {r['member_union_kpis_ms']:.1f} | {r['raw_sql_ms']:.1f} | {r['rollup_sql_ms']:.2f} "
+                f"| {r['all_kpis_ms'] / r['raw_sql_ms']:.2f} | {r['member_union_kpis_ms'] / r['rollup_sql_ms']:.1f} |"
+            )
+        print(
+            f"build on {result['vendor']}: "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in result["build_s"].items())
+        )
+
+
+if __name__ == "__main__":
+    main()
