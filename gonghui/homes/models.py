@@ -43,6 +43,7 @@ class WorkerHome(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -104,6 +105,7 @@ class HomeAward(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -152,6 +154,7 @@ class HomePhoto(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -219,6 +222,7 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -324,6 +328,7 @@ class EventRegistration(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("报名人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -370,6 +375,7 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("签到人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

@@ -23,7 +23,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.dates import not_future
 from gonghui.core.errors import field_error
 from gonghui.core.roles import Role
-from gonghui.core.scope import NotInScope, scope_of
+from gonghui.core.scope import NotInScope, SystemActor, scope_of
 from gonghui.core.uploads import validate_document
 from gonghui.homes.models import (
     CheckIn,
@@ -41,6 +41,11 @@ from gonghui.orgs.models import Organisation
 CHECK_IN_OPENS_BEFORE = timedelta(hours=6)
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 HOME_FIELDS = ("name", "address", "facilities", "area_m2", "opened_on", "closed_on", "description")
+
+
+def _user(by):
+    """The user to record as having done it; None for a SystemActor (the audit row names it)."""
+    return None if isinstance(by, SystemActor) else by
 
 
 def _moment(value: datetime) -> str:
@@ -90,7 +95,7 @@ def home_create(
         area_m2=area_m2,
         opened_on=opened_on,
         description=description or "",
-        created_by=by,
+        created_by=_user(by),
     )
     home.full_clean(validate_constraints=False)
     _check_home_dates(home)
@@ -134,7 +139,12 @@ def home_award(*, home: WorkerHome, kind: str, level: int, year: int, by, awarde
             "year", _("命名年度早于该职工之家的建成年份（%(y)d年）") % {"y": home.opened_on.year}
         )
     award = HomeAward(
-        home=home, kind=kind, level=level, year=year, awarded_by=(awarded_by or "").strip(), recorded_by=by
+        home=home,
+        kind=kind,
+        level=level,
+        year=year,
+        awarded_by=(awarded_by or "").strip(),
+        recorded_by=_user(by),
     )
     award.full_clean(validate_constraints=False)
     duplicate = field_error("level", _("该职工之家已有这一命名：%(title)s") % {"title": award.title})
@@ -167,7 +177,7 @@ def home_photo_add(*, home: WorkerHome, photo: UploadedFile, by, caption: str = 
         name=(photo.name or "")[:200],
         size=photo.size,
         caption=(caption or "").strip(),
-        uploaded_by=by,
+        uploaded_by=_user(by),
     )
     record.full_clean(exclude=["file"])
     record.save()
@@ -224,7 +234,7 @@ def event_create(
         registration_closes_at=registration_closes_at,
         capacity=capacity,
         description=description or "",
-        created_by=by,
+        created_by=_user(by),
     )
     event.full_clean(validate_constraints=False)
     errors = {}
@@ -386,7 +396,7 @@ def registration_create(*, event: Event, person: Person, by) -> EventRegistratio
     )
     registration.queued_at = now
     registration.promoted_at = registration.cancelled_at = None
-    registration.registered_by = by
+    registration.registered_by = _user(by)
     try:
         with transaction.atomic():
             registration.save()
@@ -474,7 +484,7 @@ def checkin_create(*, event: Event, person: Person, by, method: str = CheckIn.Me
             "person",
             _("%(name)s已于%(at)s签到，不能重复签到") % {"name": name, "at": _moment(earlier.checked_in_at)},
         )
-    check_in = CheckIn(registration=registration, method=method, checked_in_by=by, checked_in_at=now)
+    check_in = CheckIn(registration=registration, method=method, checked_in_by=_user(by), checked_in_at=now)
     check_in.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
