@@ -22,7 +22,9 @@ class DateTimeField(forms.DateTimeField):
 
 class HomeFilterForm(forms.Form):
     q = forms.CharField(label=_("名称、地址或工会"), required=False)
-    demonstration = forms.BooleanField(label=_("只看获命名的"), required=False)
+    demonstration = forms.ChoiceField(
+        label=_("命名"), required=False, choices=[("", _("全部")), ("yes", _("已获示范点或模范职工之家命名"))]
+    )
 
 
 class HomeForm(forms.Form):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.roles import Role
 from gonghui.core.scope import OFFICER_REACH, OFFICERS, Reach, ScopedQuerySet, Visibility
@@ -86,12 +87,12 @@ class HomeAward(models.Model):
         PROVINCIAL = 4, _("省级")
         NATIONAL = 5, _("全国")
 
-    PREFIX = {
-        Level.ZONE: _("园区"),
-        Level.COUNTY: _("县级"),
-        Level.CITY: _("市"),
-        Level.PROVINCIAL: _("省"),
-        Level.NATIONAL: _("全国"),
+    PREFIX = {  # 省 + 模范职工之家
+        Level.ZONE: pgettext_lazy("home title", "园区"),
+        Level.COUNTY: pgettext_lazy("home title", "县级"),
+        Level.CITY: pgettext_lazy("home title", "市"),
+        Level.PROVINCIAL: pgettext_lazy("home title", "省"),
+        Level.NATIONAL: pgettext_lazy("home title", "全国"),
     }
 
     home = models.ForeignKey(

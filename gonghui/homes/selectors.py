@@ -14,7 +14,7 @@ from gonghui.members.selectors import ID_RE, INITIALS_RE
 Status = EventRegistration.Status
 
 
-def home_list(user, *, q: str = "", demonstration: bool = False) -> QuerySet[WorkerHome]:
+def home_list(user, *, q: str = "", demonstration: str = "") -> QuerySet[WorkerHome]:
     """Two queries: the homes with their union and photo count, then their titles (highest first)."""
     qs = WorkerHome.objects.visible_to(user).select_related("union")
     if q := (q or "").strip():

@@ -1,3 +1,5 @@
+import struct
+import zlib
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,7 +8,24 @@ from django.utils import timezone
 from gonghui.homes import services
 from gonghui.homes.models import Event, WorkerHome
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def _png(width: int, height: int, rgb=(200, 16, 46)) -> bytes:
+    """A real PNG of one colour (browsers show it; the upload check reads its signature)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png(40, 30)
 
 
 def png(name="活动室.png") -> SimpleUploadedFile:

@@ -4,11 +4,11 @@ U0001's event and sees it, and may cancel their own registration."""
 
 from datetime import timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gonghui.homes import services as homes
 from gonghui.homes.models import HomeAward
+from gonghui.homes.tests.factories import png
 from gonghui.members.tests.factories import make_member
 from tests.authorization.common import (
     FOREIGN_OFFICERS,
@@ -24,12 +24,6 @@ from tests.authorization.common import (
     only,
 )
 from tests.authorization.world import U1, WORKER, ZONE, ZONE2
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def _png() -> SimpleUploadedFile:
-    return SimpleUploadedFile("职工书屋.png", PNG, content_type="image/png")
 
 
 def _event(union, by):
@@ -58,7 +52,7 @@ def _side(side, union_admin, staff) -> None:
         by=union_admin,
     )
     homes.home_award(home=o["home"], kind="demonstration", level=HomeAward.Level.ZONE, year=2024, by=staff)
-    o["photo"] = homes.home_photo_add(home=o["home"], photo=_png(), by=union_admin)
+    o["photo"] = homes.home_photo_add(home=o["home"], photo=png(), by=union_admin)
     o["event"] = _event(side.union, union_admin)
     homes.quota_set(event=o["event"], union=side.union, seats=10, by=union_admin)
     o["registration"] = homes.registration_create(event=o["event"], person=side.person, by=union_admin)
@@ -151,7 +145,7 @@ CALLS = {
         ),
         ZONE,
     ),
-    "home_photo_add": Call(lambda w, by: homes.home_photo_add(home=w.own.home, photo=_png(), by=by), U1),
+    "home_photo_add": Call(lambda w, by: homes.home_photo_add(home=w.own.home, photo=png(), by=by), U1),
     "home_photo_remove": Call(lambda w, by: homes.home_photo_remove(photo=w.own.photo, by=by), U1),
     "event_create": Call(lambda w, by: _event(w.own.union, by), U1),
     "quota_set": Call(
