@@ -110,7 +110,7 @@ def home_update(*, home: WorkerHome, by, **changes) -> WorkerHome:
     if unknown := set(changes) - set(HOME_FIELDS):
         raise TypeError(f"home_update() got unexpected fields {sorted(unknown)}")
     scope_of(by).require("homes.manage")
-    home = WorkerHome.objects.writable_by(by).select_for_update().require(home)
+    home = WorkerHome.objects.writable_by(by).select_for_update(of=("self",)).require(home)
     if "facilities" in changes:
         changes["facilities"] = _facilities(changes["facilities"])
     for text in ("name", "address"):
@@ -259,7 +259,7 @@ def event_create(
 
 
 def _locked_event(event: Event) -> Event:
-    return Event.objects.select_for_update().select_related("organiser").get(pk=event.pk)
+    return Event.objects.select_for_update(of=("self",)).select_related("organiser").get(pk=event.pk)
 
 
 def pool_seats(event: Event, quota: EventQuota | None) -> int:
@@ -424,7 +424,7 @@ def registration_cancel(*, registration: EventRegistration, by, reason: str = ""
     registration = EventRegistration.objects.writable_by(by).require(registration)
     event = _locked_event(registration.event)
     registration = (
-        EventRegistration.objects.select_for_update()
+        EventRegistration.objects.select_for_update(of=("self",))
         .select_related("person", "quota")
         .get(pk=registration.pk)
     )
@@ -466,7 +466,7 @@ def checkin_create(*, event: Event, person: Person, by, method: str = CheckIn.Me
         )
     registration = (
         EventRegistration.objects.writable_by(by)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(event=event, person=person)
         .select_related("person")
         .first()

@@ -1,11 +1,12 @@
 """Pages: officers run homes, events, quotas and the door; the outsider (union B's admin) gets 404;
 list pages and the door cost the same for many rows as for a few."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
+from gonghui.core import registry
 from gonghui.homes import services
 from gonghui.homes.models import CheckIn, Event, EventRegistration, HomeAward, WorkerHome
 from gonghui.homes.tests.factories import make_event, make_home, png
@@ -195,3 +196,34 @@ def test_the_event_page_and_the_door_cost_the_same_for_many_people(
     # session, user, the event, the matches, the tally, idle-timeout stamp (3)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("homes:event_checkin", args=[event.pk]), {"q": "a"})
+
+
+def test_a_worker_sees_their_own_registration_only_and_may_cancel_it(
+    client, worker, officer, zone, member_a, union_a, enterprise_a
+):
+    event = make_event(zone, by=officer)
+    colleague = make_member(union_a, enterprise=enterprise_a, name="王小明").person
+    mine = services.registration_create(event=event, person=member_a.person, by=worker)
+    services.registration_create(event=event, person=colleague, by=officer)
+    login(client, worker)
+    page = client.get(reverse("homes:event_detail", args=[event.pk])).content.decode()
+    assert (
+        "张三" in page
+        and "王小明" not in page
+        and 'id="pools"' not in page
+        and 'id="register-form"' not in page
+    )
+    assert client.get(reverse("homes:event_list")).status_code == 404
+    assert client.get(reverse("homes:event_checkin", args=[event.pk])).status_code == 404
+    response = client.post(reverse("homes:registration_cancel", args=[event.pk, mine.pk]))
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == Status.CANCELLED
+
+
+def test_the_to_do_counts_events_checking_in_now(officer, admin_b, zone, union_a, admin_a):
+    make_event(zone, by=officer)
+    make_event(union_a, by=admin_a)
+    make_event(zone, by=officer, starts_in=timedelta(hours=8))  # doors not open yet
+    count = registry.todos["events.checkin"].count
+    assert (count(officer), count(admin_b)) == (2, 1)
