@@ -227,3 +227,19 @@ def test_the_to_do_counts_events_checking_in_now(officer, admin_b, zone, union_a
     make_event(zone, by=officer, starts_in=timedelta(hours=8))  # doors not open yet
     count = registry.todos["events.checkin"].count
     assert (count(officer), count(admin_b)) == (2, 1)
+
+
+def test_a_union_admin_sees_their_quota_and_their_members_only(
+    client, officer, admin_a, zone, union_a, union_b, member_a, member_b
+):
+    event = make_event(zone, by=officer)
+    services.quota_set(event=event, union=union_a, seats=3, by=officer)
+    services.quota_set(event=event, union=union_b, seats=4, by=officer)
+    for person in (member_a.person, member_b.person):
+        services.registration_create(event=event, person=person, by=officer)
+    login(client, admin_a)
+    response = client.get(reverse("homes:event_detail", args=[event.pk]))
+    assert [(p.label, p.seats) for p in response.context["pools"]] == [("甲公司工会", 3), ("公开名额", 3)]
+    page = response.content.decode()
+    assert "张三" in page and "李四" not in page and "乙公司工会" not in page
+    assert 'id="quota-form"' not in page  # the zone runs the event
