@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "gonghui.coverage",
     "gonghui.rosters",
     "gonghui.api",
+    "gonghui.homes",
 ]
 
 MIDDLEWARE = [

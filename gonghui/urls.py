@@ -15,6 +15,7 @@ urlpatterns = [
     path("coverage/", include("gonghui.coverage.urls")),
     path("rosters/", include("gonghui.rosters.urls")),
     path("api/", include("gonghui.api.urls")),
+    path("homes/", include("gonghui.homes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

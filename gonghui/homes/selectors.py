@@ -1,0 +1,129 @@
+"""Reads on worker homes and events, always through visible_to."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from gonghui.core import crypto
+from gonghui.core.validators import normalise_number
+from gonghui.homes.models import Event, EventQuota, EventRegistration, HomeAward, WorkerHome
+from gonghui.members.selectors import ID_RE, INITIALS_RE
+
+Status = EventRegistration.Status
+
+
+def home_list(user, *, q: str = "", demonstration: str = "") -> QuerySet[WorkerHome]:
+    """Two queries: the homes with their union and photo count, then their titles (highest first)."""
+    qs = WorkerHome.objects.visible_to(user).select_related("union")
+    if q := (q or "").strip():
+        qs = qs.filter(Q(name__contains=q) | Q(address__contains=q) | Q(union__name__contains=q))
+    if demonstration:
+        qs = qs.filter(awards__isnull=False).distinct()
+    return qs.annotate(photo_count=Count("photos", distinct=True)).prefetch_related(
+        Prefetch("awards", queryset=HomeAward.objects.order_by("-level", "-year", "pk"))
+    )
+
+
+def event_list(user, *, year: int | None = None, kind: str = "") -> QuerySet[Event]:
+    """One query: each event with its organiser and its confirmed, waiting and checked-in counts."""
+    qs = Event.objects.visible_to(user).select_related("organiser")
+    if year:
+        qs = qs.filter(starts_at__year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
+        waiting=Count("registrations", filter=Q(registrations__status=Status.WAITING)),
+        checked_in=Count("registrations__check_in"),
+    ).order_by("-starts_at", "-pk")
+
+
+@dataclass
+class Pool:
+    label: str
+    seats: int
+    confirmed: int
+    waiting: int
+    quota: EventQuota | None = None
+
+    @property
+    def free(self) -> int:
+        return max(self.seats - self.confirmed, 0)
+
+
+def pools_of(event: Event, user) -> list[Pool]:
+    """The seat pools the user may see: the union quotas they reach, then the open seats. Two queries."""
+    counts = {
+        row["quota"]: row
+        for row in event.registrations.values("quota").annotate(
+            confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        )
+    }
+    every_quota = list(event.quotas.select_related("union"))
+    reached = set(EventQuota.objects.visible_to(user).filter(event=event).values_list("pk", flat=True))
+    empty = {"confirmed": 0, "waiting": 0}
+    pools = [
+        Pool(
+            q.union.name, q.seats, counts.get(q.pk, empty)["confirmed"], counts.get(q.pk, empty)["waiting"], q
+        )
+        for q in every_quota
+        if q.pk in reached
+    ]
+    open_row = counts.get(None, empty)
+    open_seats = event.capacity - sum(q.seats for q in every_quota)
+    pools.append(Pool(_("公开名额"), open_seats, open_row["confirmed"], open_row["waiting"]))
+    return pools
+
+
+def registrations_of(event: Event, user) -> list[EventRegistration]:
+    """The registrations the user reaches, seats first, then each pool's waiting list in its order
+    (each waiting registration carries its place in line), then the cancelled. One query."""
+    rows = list(
+        EventRegistration.objects.visible_to(user)
+        .filter(event=event)
+        .select_related("person", "union", "quota__union", "check_in")
+        .order_by("queued_at", "pk")
+    )
+    place: dict[int | None, int] = {}
+    for registration in rows:
+        if registration.status == Status.WAITING:
+            place[registration.quota_id] = place.get(registration.quota_id, 0) + 1
+            registration.place_in_line = place[registration.quota_id]
+    order = {Status.CONFIRMED: 0, Status.WAITING: 1, Status.CANCELLED: 2}
+    return sorted(rows, key=lambda r: (order[r.status], r.quota_id or 0, r.queued_at, r.pk))
+
+
+def checkin_search(event: Event, user, q: str, *, limit: int = 20) -> list[EventRegistration]:
+    """The registrations of the event the officer may check in, found by part of the name, pinyin
+    initials (zs → 张三) or the exact ID number. One query."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    qs = (
+        EventRegistration.objects.writable_by(user)
+        .filter(event=event)
+        .select_related("person", "union", "check_in")
+    )
+    compact = normalise_number(q)
+    if ID_RE.fullmatch(compact):
+        qs = qs.filter(person__id_hash=crypto.lookup_hash(compact))
+    elif INITIALS_RE.fullmatch(q.lower()):
+        qs = qs.filter(person__name_initials__startswith=q.lower())
+    else:
+        qs = qs.filter(person__name__contains=q)
+    return list(qs.order_by("person__name_pinyin", "pk")[:limit])
+
+
+def checkin_counts(event: Event, user) -> dict:
+    """Seats and check-ins among the registrations the user reaches. One query."""
+    return (
+        EventRegistration.objects.visible_to(user)
+        .filter(event=event)
+        .aggregate(
+            confirmed=Coalesce(Count("pk", filter=Q(status=Status.CONFIRMED)), 0),
+            checked_in=Coalesce(Count("check_in"), 0),
+        )
+    )
