@@ -96,6 +96,13 @@ def chain_error(chain: Sequence[str], part_names: Iterable[str]) -> str | None:
     return None
 
 
+def describe_step(item: str) -> str:
+    """A step of the chain in words: "part:实操" → 实操得分高者在前, "time" → 用时少者在前."""
+    if item == TIME:
+        return _("用时少者在前")
+    return _("%(part)s得分高者在前") % {"part": item[len(PART) :]}
+
+
 def _key(entry: Entry, chain: Sequence[str]) -> tuple:
     key = [-entry.total]
     for item in chain:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.contests.marking import describe_step
 from gonghui.core.roles import Role
 from gonghui.core.scope import Reach, ScopedQuerySet, Visibility
 from gonghui.members.models import Membership
@@ -223,6 +224,10 @@ class Event(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def tie_break_steps(self) -> list[str]:
+        return [describe_step(item) for item in self.tie_break]
 
 
 class Part(models.Model):

@@ -522,7 +522,7 @@ def event_sign_off(*, event: Event, by) -> Event:
     locked = event.sign_offs.filter(round=event.round).count() == 2
     if locked:
         _move(event, Event.Status.LOCKED, by)
-        _store_results(event)
+        store_results(event)
     audit_record(
         actor=by,
         action="contest.sign_off",
@@ -532,7 +532,8 @@ def event_sign_off(*, event: Event, by) -> Event:
     return event
 
 
-def _store_results(event: Event) -> None:
+def store_results(event: Event) -> None:
+    """The event's standings, places and awards, stored as its results."""
     ranked = selectors.standings(event)
     counts = marking.award_counts(
         event.award_basis, [getattr(event, k) for k, _l in Event.AWARDS], len(ranked)
