@@ -214,7 +214,7 @@ def registrations(request, pk):
     rows = (
         Registration.objects.visible_to(request.user)
         .filter(event=event)
-        .select_related("person", "union", "enterprise")
+        .select_related("person", "union", "enterprise", "result")
         .order_by("number")
     )
     return render(

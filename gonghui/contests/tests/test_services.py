@@ -10,8 +10,6 @@ from gonghui.contests.models import Event, EventHistory, Flag, Registration, Res
 from gonghui.contests.tests.factories import (
     criteria,
     make_contest,
-    make_event,
-    make_panel,
     make_user,
     score_all,
 )
@@ -26,16 +24,6 @@ pytestmark = pytest.mark.django_db
 
 def message(excinfo, field):
     return " ".join(excinfo.value.message_dict[field])
-
-
-@pytest.fixture
-def event(zone, officer):
-    return make_event(make_contest(zone, by=officer), by=officer)
-
-
-@pytest.fixture
-def panel(event, officer):
-    return make_panel(event, by=officer)
 
 
 # --- contests ---

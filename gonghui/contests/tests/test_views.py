@@ -11,20 +11,10 @@ from pypdf import PdfReader
 
 from gonghui.contests import services
 from gonghui.contests.models import Contest, Registration, Score
-from gonghui.contests.tests.factories import criteria, make_contest, make_event, make_panel, score_all
+from gonghui.contests.tests.factories import criteria, make_contest, score_all
 from gonghui.members.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def event(zone, officer):
-    return make_event(make_contest(zone, by=officer), by=officer)
-
-
-@pytest.fixture
-def panel(event, officer):
-    return make_panel(event, by=officer)
 
 
 def login(client, user):
@@ -115,7 +105,7 @@ def test_a_judge_scores_on_their_sheet_and_others_get_404(client, event, panel, 
 
 
 def test_sign_offs_lock_then_publish_and_the_ranking_masks_strangers(
-    client, event, panel, entered, officer, admin_b
+    client, event, panel, entered, officer, admin_a, admin_b
 ):
     for registration in entered:
         score_all(registration, panel)
@@ -130,6 +120,9 @@ def test_sign_offs_lock_then_publish_and_the_ranking_masks_strangers(
     rows = page.count("<tr>")
     assert rows == 3  # header and two competitors, sharing first place
     assert page.count("<td>1</td>") >= 2
+    login(client, admin_a)  # the union's own members, with their results
+    page = client.get(reverse("contests:registrations", args=[event.pk])).content.decode()
+    assert "张三" in page and "周明" in page and page.count("一等奖") == 2
 
 
 def test_the_ranking_before_publication_is_for_staff_only(client, event, entered, officer, admin_a):
