@@ -5,36 +5,44 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.contests.models import Contest, Registration, Result
-from gonghui.core.figures import Figures, split
+from gonghui.core.figures import Figures, both_years, split
 from gonghui.core.registry import Kpi, KpiGroup
 from gonghui.orgs.models import Organisation
 
 
-def _for_years(model_qs, year_lookup: str, key: str, year: int) -> dict:
-    return model_qs.aggregate(
-        **{
-            key: Count("pk", distinct=True, filter=Q(**{year_lookup: year})),
-            f"{key}__previous": Count("pk", distinct=True, filter=Q(**{year_lookup: year - 1})),
-        }
-    )
+def _count_by_year(queryset, year_lookup: str, key: str, year: int) -> Figures:
+    """The rows of the year and of the year before, counted in one aggregate query."""
+    aggregates = {key: lambda y: Count("pk", distinct=True, filter=Q(**{year_lookup: y}))}
+    return split(queryset.aggregate(**both_years(aggregates, year)), aggregates)
 
 
 def contests(root: Organisation, year: int) -> Figures:
-    """contests, contest_participants, contest_awards — three queries."""
-    row = _for_years(Contest.objects.filter(organisers__path__startswith=root.path), "year", "contests", year)
-    row |= _for_years(
+    """contests — one query."""
+    return _count_by_year(
+        Contest.objects.filter(organisers__path__startswith=root.path), "year", "contests", year
+    )
+
+
+def participants(root: Organisation, year: int) -> Figures:
+    """contest_participants — one query."""
+    return _count_by_year(
         Registration.objects.filter(union__path__startswith=root.path),
         "event__contest__year",
         "contest_participants",
         year,
     )
-    row |= _for_years(
-        Result.objects.filter(registration__union__path__startswith=root.path).exclude(award=""),
+
+
+def awards(root: Organisation, year: int) -> Figures:
+    """contest_awards — one query."""
+    return _count_by_year(
+        Result.objects.filter(
+            registration__union__path__startswith=root.path, event__status="locked"
+        ).exclude(award=""),
         "event__contest__year",
         "contest_awards",
         year,
     )
-    return split(row, ("contests", "contest_participants", "contest_awards"))
 
 
 def sentences(root: Organisation, figures: Figures) -> list[str]:
@@ -50,10 +58,9 @@ def sentences(root: Organisation, figures: Figures) -> list[str]:
 
 GROUPS = [
     KpiGroup(
-        "contests",
+        "contests.held",
         order=60,
         compute=contests,
-        sentences=sentences,
         kpis=(
             Kpi(
                 "contests",
@@ -61,6 +68,13 @@ GROUPS = [
                 gettext_lazy("项"),
                 gettext_lazy("当年举办、主办单位中有子树内组织的竞赛（一项竞赛含多个比赛项目，计一项）。"),
             ),
+        ),
+    ),
+    KpiGroup(
+        "contests.participants",
+        order=61,
+        compute=participants,
+        kpis=(
             Kpi(
                 "contest_participants",
                 gettext_lazy("竞赛参赛人次"),
@@ -69,6 +83,14 @@ GROUPS = [
                     "当年竞赛中，报名时会员关系在子树内工会的选手人次（一人参加两个项目计两人次）。"
                 ),
             ),
+        ),
+    ),
+    KpiGroup(
+        "contests.awards",
+        order=62,
+        compute=awards,
+        sentences=sentences,
+        kpis=(
             Kpi(
                 "contest_awards",
                 gettext_lazy("竞赛获奖人次"),

@@ -98,6 +98,30 @@ def _themselves(scope):
     return Q(user_id=scope.user_id)
 
 
+def like_event(contest: str) -> Visibility:
+    """An event's own rows (its marking scheme): read as the event is, written by the contest's staff."""
+    return Visibility(
+        read={
+            Role.FEDERATION_STAFF: organised_within(contest),
+            Role.UNION_ADMIN: open_to_union(contest),
+            Role.WORKER: open_to_person(contest),
+        },
+        write=[Role.FEDERATION_STAFF],
+    )
+
+
+def staff_only(contest: str, **read) -> Visibility:
+    """Rows of the contest's running (scores, flags, sign-offs, history): its staff, and whom `read` names."""
+    return Visibility(
+        read={Role.FEDERATION_STAFF: organised_within(contest), **read}, write=[Role.FEDERATION_STAFF]
+    )
+
+
+def _own_scores(scope):
+    """their own scores as a judge"""
+    return Q(judge__user_id=scope.user_id)
+
+
 class Level(models.TextChoices):
     NATIONAL = "national", _("全国")
     PROVINCIAL = "provincial", _("省级")
@@ -152,6 +176,9 @@ class ContestOrganiser(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="organiser_rows")
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = staff_only("contest")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["contest", "organisation"], name="contest_organiser_once")
@@ -193,14 +220,7 @@ class Event(models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        read={
-            Role.FEDERATION_STAFF: organised_within("contest"),
-            Role.UNION_ADMIN: open_to_union("contest"),
-            Role.WORKER: open_to_person("contest"),
-        },
-        write=[Role.FEDERATION_STAFF],
-    )
+    visibility = like_event("contest")
 
     class Meta:
         verbose_name = _("竞赛项目")
@@ -236,6 +256,9 @@ class Part(models.Model):
     event = models.ForeignKey(Event, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="parts")
     name = models.CharField(_("部分名称"), max_length=20)
     weight = models.DecimalField(_("权重（%）"), max_digits=5, decimal_places=2)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = like_event("event__contest")
 
     class Meta:
         verbose_name = _("评分部分")
@@ -280,6 +303,9 @@ class Criterion(models.Model):
     standard_seconds = models.PositiveIntegerField(_("标准用时（秒）"), null=True, blank=True)
     limit_seconds = models.PositiveIntegerField(_("最长用时（秒）"), null=True, blank=True)
     levels = models.JSONField(_("等级说明"), default=list, blank=True)  # four texts: levels 0, 1, 2, 3
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = like_event("part__event__contest")
 
     class Meta:
         verbose_name = _("评分项")
@@ -455,6 +481,12 @@ class Score(models.Model):
     )
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = staff_only(
+        "registration__event__contest",
+        **dict.fromkeys((Role.UNION_ADMIN, Role.WORKER, Role.ACADEMY_STAFF, Role.LAWYER), _own_scores),
+    )
+
     class Meta:
         verbose_name = _("评分")
         verbose_name_plural = _("评分")
@@ -486,6 +518,9 @@ class ScoreChange(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = staff_only("score__registration__event__contest")
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -505,6 +540,9 @@ class Flag(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolution = models.CharField(_("复评原因"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = staff_only("registration__event__contest")
 
     class Meta:
         ordering = ["opened_at", "id"]
@@ -529,6 +567,9 @@ class SignOff(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(_("签字时间"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    visibility = staff_only("event__contest")
+
     class Meta:
         ordering = ["round", "signed_at", "id"]
         constraints = [
@@ -549,6 +590,9 @@ class EventHistory(models.Model):
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = staff_only("event__contest")
 
     class Meta:
         ordering = ["at", "id"]

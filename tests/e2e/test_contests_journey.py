@@ -1,4 +1,4 @@
-"""A skill competition in the browser: a union admin and a worker register, two judges score and
+"""A skill competition in the browser: federation staff set it up, a union admin and a worker register, two judges score and
 disagree, the flagged aspect is re-scored with a reason, the 裁判长 and the 监督 sign, two competitors
 tie all the way down the chain and share first place, and the ranking is published. Set
 GONGHUI_SCREENSHOTS=DIR to keep each page at desktop and phone width."""
@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from gonghui.contests import services
 from gonghui.contests.models import Event, Flag, Result
-from gonghui.contests.tests.factories import criteria, make_contest, make_event, make_panel, score_all
+from gonghui.contests.tests.factories import LEVELS, criteria, make_user, score_all
 from gonghui.members.tests.factories import make_member
 from tests.e2e.test_phone_tables import UNLABELLED
 
@@ -40,12 +40,68 @@ def sign_out(page):
     page.click("button:has-text('退出')")
 
 
-def test_a_contest_from_registration_through_judging_and_ties_to_a_published_ranking(
+def test_a_contest_from_its_set_up_through_registration_judging_and_ties_to_a_published_ranking(
     sign_in, live_server, zone, officer, admin_a, union_a, enterprise_a, worker
 ):
     problems = []
-    event = make_event(make_contest(zone, by=officer), by=officer, first=1, second=1, third=1)
-    judges = make_panel(event, by=officer)
+    for username in ("judge-1", "judge-2", "chief", "supervisor"):
+        make_user(username)
+
+    # federation staff set the contest up: the contest, the event, its marking scheme, its judges
+    page = sign_in(officer)
+    page.click("nav >> text=技能竞赛")
+    page.click("text=登记竞赛")
+    page.fill("#id_title", "2024年职工职业技能竞赛")
+    page.fill("#id_year", "2024")
+    page.fill("#id_held_on", "2024-05-20")
+    page.check(f"input[name=organisers][value='{zone.pk}']")
+    page.fill("#id_rules", "按国家职业技能标准命题")
+    page.click("main button:has-text('保存')")
+    expect(page.locator(".messages")).to_contain_text("已登记竞赛")
+    page.fill("#event-form #id_name", "叉车")
+    page.click("#event-form button:has-text('增设')")
+    expect(page.locator(".messages")).to_contain_text("已增设项目：叉车")
+    for name, weight in (("理论", "30"), ("实操", "70")):
+        page.fill("#id_part-name", name)
+        page.fill("#id_part-weight", weight)
+        page.click("#part-form button")
+        expect(page.locator(".messages")).to_contain_text("评分方案已保存")
+    for part, name, kind, top, extra in (
+        ("理论", "理论考试", "测量", "100", {"deduction": "1"}),
+        ("实操", "安全检查", "测量", "10", {}),
+        ("实操", "操作规范", "评判", "60", {f"level_{n}": text for n, text in enumerate(LEVELS)}),
+        ("实操", "用时", "用时", "30", {"standard_seconds": "300", "limit_seconds": "600"}),
+    ):
+        page.select_option("#id_criterion-part", label=part)
+        page.fill("#id_criterion-name", name)
+        page.select_option("#id_criterion-kind", label=kind)
+        page.fill("#id_criterion-max_mark", top)
+        for field, value in extra.items():
+            page.fill(f"#id_criterion-{field}", value)
+        page.click("#criterion-form button")
+        expect(page.locator(".messages")).to_contain_text("评分方案已保存")
+    page.fill("#id_rules-tie_break", "part:实操, time, part:理论")
+    for award in ("first", "second", "third"):
+        page.fill(f"#id_rules-{award}", "1")
+    page.click("#rules-form button")
+    expect(page.locator("#scheme")).to_contain_text("每处失误扣1分")
+    look(page, "scheme", problems)
+    page.click("#event-nav >> text=裁判")
+    for username, capacity in (
+        ("judge-1", "裁判"),
+        ("judge-2", "裁判"),
+        ("chief", "裁判长"),
+        ("supervisor", "监督"),
+    ):
+        page.fill("#id_user", username)
+        page.select_option("#id_capacity", label=capacity)
+        page.click("#judge-form button")
+        expect(page.locator(".messages")).to_contain_text("已登记裁判")
+    look(page, "judges", problems)
+    sign_out(page)
+    event = Event.objects.get()
+    assert event.tie_break == ["part:实操", "time", "part:理论"]
+    judges = list(event.judges.order_by("pk"))
     make_member(union_a, name="周明", enterprise=enterprise_a, card_number="UA-00101")
     make_member(union_a, name="吴亮", enterprise=enterprise_a, card_number="UA-00102")
 
