@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "gonghui.rosters",
     "gonghui.api",
     "gonghui.homes",
+    "gonghui.contests",
 ]
 
 MIDDLEWARE = [

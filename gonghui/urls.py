@@ -16,6 +16,7 @@ urlpatterns = [
     path("rosters/", include("gonghui.rosters.urls")),
     path("api/", include("gonghui.api.urls")),
     path("homes/", include("gonghui.homes.urls")),
+    path("contests/", include("gonghui.contests.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

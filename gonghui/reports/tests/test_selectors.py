@@ -138,6 +138,9 @@ def test_zone_figures_for_2024_and_2023(world):
             "activity_attendees": 5,  # 2 + 1 + 2 who signed in; the registered absentee does not count
             "welfare_recipients": 3,  # the draft distribution does not count
             **NO_HOMES_OR_EVENTS,
+            "contests": 0,
+            "contest_participants": 0,
+            "contest_awards": 0,
         }
     )
     assert values(figures, "previous") == {
@@ -153,6 +156,9 @@ def test_zone_figures_for_2024_and_2023(world):
         "activity_attendees": 1,
         "welfare_recipients": 2,
         **NO_HOMES_OR_EVENTS,
+        "contests": 0,
+        "contest_participants": 0,
+        "contest_awards": 0,
     }
 
 
