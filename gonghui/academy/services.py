@@ -536,7 +536,9 @@ def class_complete(
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certificate:
-    Certificate.objects.writable_by(by).require(certificate)
+    """Revoked by who runs the class that issued it (not by academy staff whose members took it elsewhere)."""
+    certificate = Certificate.objects.writable_by(by).require(certificate)
+    TrainingClass.objects.writable_by(by).require(certificate.training_class_id)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     reason = (reason or "").strip()
     if not reason:
