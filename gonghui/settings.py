@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "gonghui.api",
     "gonghui.homes",
     "gonghui.contests",
+    "gonghui.academy",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("gonghui.api.urls")),
     path("homes/", include("gonghui.homes.urls")),
     path("contests/", include("gonghui.contests.urls")),
+    path("", include("gonghui.academy.urls")),  # academy/… and the public verify/<token>
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -174,3 +174,13 @@ def birth_year_of(number: str) -> int:
 
 def mask_mobile(number: str) -> str:
     return f"{number[:3]}****{number[-4:]}" if len(number) == 11 else number
+
+
+def mask_name(name: str) -> str:
+    """What a public page shows of a name: 张三明 → 张*明, 李四 → 李*, 欧阳娜娜 → 欧**娜."""
+    name = (name or "").strip()
+    if len(name) < 2:
+        return name
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"

@@ -6,7 +6,7 @@ from gonghui.core import crypto
 from gonghui.core.fields import BytewiseCharField
 from gonghui.core.roles import Role
 from gonghui.core.scope import OFFICER_REACH, OFFICERS, Reach, ScopedQuerySet, Visibility
-from gonghui.core.validators import mask_mobile
+from gonghui.core.validators import mask_mobile, mask_name
 
 
 def _with_a_reached_membership(scope) -> Q:
@@ -81,6 +81,10 @@ class Person(models.Model):
     @property
     def mobile_masked(self) -> str:
         return mask_mobile(self.mobile)
+
+    @property
+    def name_masked(self) -> str:
+        return mask_name(self.name)
 
 
 class MembershipQuerySet(ScopedQuerySet):

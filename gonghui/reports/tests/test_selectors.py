@@ -141,6 +141,11 @@ def test_zone_figures_for_2024_and_2023(world):
             "contests": 0,
             "contest_participants": 0,
             "contest_awards": 0,
+            "training_sessions_offline": 0,  # the academy's figures: gonghui/academy/tests/test_kpis.py
+            "training_courses_online": 0,
+            "training_hours": 0,
+            "trainee_person_times": 0,
+            "trainee_enterprises": 0,
         }
     )
     assert values(figures, "previous") == {
@@ -159,6 +164,11 @@ def test_zone_figures_for_2024_and_2023(world):
         "contests": 0,
         "contest_participants": 0,
         "contest_awards": 0,
+        "training_sessions_offline": 0,  # the academy's figures: gonghui/academy/tests/test_kpis.py
+        "training_courses_online": 0,
+        "training_hours": 0,
+        "trainee_person_times": 0,
+        "trainee_enterprises": 0,
     }
 
 
@@ -182,6 +192,7 @@ def test_the_report_costs_one_query_per_group_whatever_the_size(world, django_as
     with django_assert_num_queries(len(list(registry.kpis))):  # one aggregate each, both years at once
         kpis_for(world["zone"], 2024)
     assert len(list(registry.kpis)) == 9
+    assert len(list(registry.kpis)) == 8
 
 
 def test_an_empty_subtree_has_zeros_and_no_rate(zone):

@@ -1,0 +1,133 @@
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from gonghui.academy.models import Attendance, Certificate, Course, Enrolment, Partner, Session, TrainingClass
+from gonghui.core.registry import Evidence
+from gonghui.core.roles import Role
+from gonghui.core.scope import scope_of
+from gonghui.members.models import Person
+from gonghui.orgs.models import Organisation
+
+
+def academy_federations(user) -> QuerySet[Organisation]:
+    """The federations for which the user runs the academy (their own, or any for a platform admin)."""
+    scope = scope_of(user)
+    if not scope.can("academy.manage"):
+        return Organisation.objects.none()
+    federations = Organisation.objects.filter(
+        kind__in=Organisation.FEDERATION_KINDS, dissolved_on__isnull=True
+    )
+    return federations if scope.everything else federations.filter(path__startswith=scope.path)
+
+
+def enrolment_root(user, training_class: TrainingClass) -> Organisation:
+    """Where a trainee the user enrols must be a member: a union admin's own union, else the course's federation."""
+    scope = scope_of(user)
+    if scope.role == Role.UNION_ADMIN and not scope.everything:
+        return Organisation.objects.get(pk=scope.organisation_id)
+    return training_class.course.federation
+
+
+def partner_list(user) -> QuerySet[Partner]:
+    return (
+        Partner.objects.visible_to(user).select_related("federation").annotate(course_count=Count("courses"))
+    )
+
+
+def course_list(user, *, craft: str = "", q: str = "") -> QuerySet[Course]:
+    """One query: each course with its federation, partner and number of classes."""
+    qs = Course.objects.visible_to(user).select_related("federation", "partner")
+    if craft:
+        qs = qs.filter(craft=craft)
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs.annotate(class_count=Count("classes")).order_by("craft", "title", "pk")
+
+
+def classes_of(course: Course) -> QuerySet[TrainingClass]:
+    """One query: the course's classes with their seated and waiting counts."""
+    return course.classes.annotate(
+        seated=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEATED)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING)),
+    ).order_by("-starts_on", "-pk")
+
+
+def roster(training_class: TrainingClass, user) -> list[Enrolment]:
+    """The class's enrolments the user reaches (a union admin: their own members'), with who they are,
+    their union and employer, the sessions they attended and their certificate: two queries."""
+    enrolments = list(
+        Enrolment.objects.visible_to(user)
+        .filter(training_class=training_class)
+        .select_related("person", "union", "enterprise", "certificate")
+        .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
+        .order_by("status", "queued_at", "pk")
+    )
+    return enrolments
+
+
+def sessions_of(training_class: TrainingClass, user) -> list[Session]:
+    """The class's sessions (for who follows the academy's classes) with their attendance counts."""
+    now = timezone.now()
+    sessions = list(
+        Session.objects.visible_to(user)
+        .filter(training_class=training_class)
+        .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
+        .order_by("on", "starts_at", "pk")
+    )
+    for session in sessions:
+        session.started = session.has_started(now)
+    return sessions
+
+
+def attendance_of(session: Session) -> dict[int, bool]:
+    return dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "present"))
+
+
+def certificate_list(user, *, year: int | None = None, q: str = "") -> QuerySet[Certificate]:
+    """One query: certificates with their holder and course."""
+    qs = Certificate.objects.visible_to(user).select_related("person", "training_class__course")
+    if year:
+        qs = qs.filter(issued_on__year=year)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(person__name__icontains=q))
+    return qs.order_by("-issued_on", "-number")
+
+
+def certificate_by_token(token: str) -> Certificate | None:
+    """The public verification's lookup: by the opaque token alone, which is the capability."""
+    return (
+        Certificate.objects.filter(token=token)
+        .select_related("person", "training_class__course__federation")
+        .first()
+    )
+
+
+def talent_evidence(person: Person) -> list[Evidence]:
+    """The person's certificates (revoked ones flagged), with the craft and the class hours credited."""
+    certificates = Certificate.objects.filter(person=person).select_related(
+        "training_class__course__federation"
+    )
+    return [
+        Evidence(
+            kind="academy.certificate",
+            on=c.issued_on,
+            title=f"{c.training_class.course.title}（{c.training_class.name}）",
+            level="city"
+            if c.training_class.course.federation.kind == Organisation.Kind.CITY_FEDERATION
+            else "zone",
+            craft=c.training_class.course.get_craft_display(),
+            hours=c.hours,
+            url=reverse("academy:certificate_detail", args=[c.pk]),
+            ref=f"academy.certificate:{c.pk}",
+            revoked=c.is_revoked,
+        )
+        for c in certificates.order_by("issued_on", "pk")
+    ]
+
+
+def classes_awaiting_completion(user) -> int | None:
+    """Classes the user runs that have ended with trainees not yet decided; None for who runs none."""
+    if not scope_of(user).can("academy.manage"):
+        return None
+    return TrainingClass.objects.writable_by(user).awaiting_completion(timezone.localdate()).count()
