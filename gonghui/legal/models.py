@@ -296,6 +296,10 @@ class Dispute(LegalCase):
         AGREEMENT = "agreement", _("达成调解协议")
         NO_AGREEMENT = "no_agreement", _("未达成协议")
 
+    class Referral(models.TextChoices):
+        ARBITRATION = "arbitration", _("劳动争议仲裁")
+        LITIGATION = "litigation", _("人民法院诉讼")
+
     class Confirmation(models.TextChoices):
         NONE = "", _("未申请")
         REQUESTED = "requested", _("已申请司法确认")
@@ -338,6 +342,7 @@ class Dispute(LegalCase):
     state_on = models.DateField(_("办理日期"))
     outcome = models.CharField(_("调解结果"), max_length=14, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(_("调解结束日期"), null=True, blank=True)
+    referred_to = models.CharField(_("调解不成后去向"), max_length=12, choices=Referral.choices, blank=True)
     confirmation = models.CharField(
         _("司法确认"), max_length=10, choices=Confirmation.choices, blank=True, default=Confirmation.NONE
     )
@@ -527,3 +532,15 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.on} {self.action}"
+
+    @property
+    def label(self) -> str:
+        from gonghui.core.registry import audit_actions
+
+        entry = audit_actions.get(self.action)
+        return entry.label if entry else self.action
+
+    @property
+    def state_label(self) -> str:
+        model = Consultation if self.consultation_id else AidCase if self.aid_case_id else Dispute
+        return model.State(self.to_state).label

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import MenuEntry, Todo, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Todo, actions, capability
 from gonghui.core.roles import Role
-from gonghui.legal import selectors
+from gonghui.legal import demo, kpis, selectors
 from gonghui.legal.workflow import MOVES
 
 registry.capabilities.register(
@@ -46,6 +46,10 @@ registry.todos.register(
     ),
     Todo("legal.aid_due", _("法律援助案件临近或超过法定期限"), "legal:aid_list", 81, selectors.aid_due_count),
 )
+
+registry.kpis.register(*kpis.GROUPS)
+
+registry.demo.register(DemoStep("legal", order=80, build=demo.build, sign_ins=demo.SIGN_INS))
 
 registry.audit_actions.register(
     *actions(

@@ -7,7 +7,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Que
 from django.utils import timezone
 
 from gonghui.core.scope import scope_of
-from gonghui.legal import clocks
+from gonghui.legal import clocks, workflow
 from gonghui.legal.models import AidCase, Clock, ClockPause, Consultation, Dispute, Lawyer
 
 NEAR_DAYS = 2  # a case whose clock runs out within two days is "near its deadline"
@@ -122,3 +122,11 @@ def mine(user) -> dict:
             list(_with_clocks(Dispute.objects.visible_to(user), "dispute", today)), today
         ),
     }
+
+
+def moves_for(case, user) -> list:
+    """The moves this user may make on the case now (the buttons of its page)."""
+    if not type(case).objects.writable_by(user).filter(pk=case.pk).exists():
+        return []
+    kinds = workflow.actor_kinds(case, scope_of(user))
+    return [move for move in workflow.moves_from(case) if move.actors & kinds]

@@ -35,7 +35,7 @@ from gonghui.legal.models import (
     Lawyer,
     Topic,
 )
-from gonghui.legal.workflow import ASSIGNED, MOVES, STAFF, UNION, Move
+from gonghui.legal.workflow import MOVES, WHO, Move, actor_kinds
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Organisation
 
@@ -326,24 +326,6 @@ def _user_or_none(by):
 # ---- the one transition function ------------------------------------------------------------------
 
 
-def _actor_kinds(case, scope: Scope) -> set[str]:
-    kinds = set()
-    if scope.everything:
-        return {STAFF, UNION, ASSIGNED}
-    if scope.role == Role.FEDERATION_STAFF:
-        kinds.add(STAFF)
-    if scope.role == Role.UNION_ADMIN:
-        kinds.add(UNION)
-    if scope.role == Role.LAWYER:
-        assigned = case.mediator if isinstance(case, Dispute) else case.lawyer
-        if assigned is not None and assigned.user_id == scope.user_id:
-            kinds.add(ASSIGNED)
-    return kinds
-
-
-WHO = {STAFF: _("总工会工作人员"), UNION: _("基层工会"), ASSIGNED: _("承办律师")}
-
-
 def _check_move(case, move: Move | None, action: str, scope: Scope) -> Move:
     if move is None:
         raise ValidationError(_("未知的办理事项：%(a)s") % {"a": action})
@@ -355,7 +337,7 @@ def _check_move(case, move: Move | None, action: str, scope: Scope) -> Move:
             % {"state": case.get_state_display(), "action": move.label},
             code="bad_move",
         )
-    if not (move.actors & _actor_kinds(case, scope)):
+    if not (move.actors & actor_kinds(case, scope)):
         raise ValidationError(
             _("%(action)s须由%(who)s办理")
             % {"action": move.label, "who": "或".join(str(WHO[a]) for a in sorted(move.actors))},

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import crypto
+from gonghui.core.roles import Role
 from gonghui.legal import clocks
 from gonghui.legal.models import AidCase, Clock, Consultation, Dispute
 
@@ -81,6 +82,13 @@ def _dispute_succeed(case, on, data):
 def _dispute_fail(case, on, data):
     clocks.stop(case=case, limit=Clock.Limit.MEDIATION, on=on)
     case.outcome, case.outcome_on = Dispute.Outcome.NO_AGREEMENT, on
+
+
+def _refer(referral):
+    def effect(case, on, data):
+        case.referred_to = referral
+
+    return effect
 
 
 def _dispute_extend(case, on, data):
@@ -218,8 +226,24 @@ DISPUTE_MOVES = (
         {"note": _("调解不成的原因")},
         _dispute_fail,
     ),
-    Move("dispute.arbitration", _("转仲裁"), (D.FAILED,), D.ARBITRATION, ANYONE, ("note",)),
-    Move("dispute.litigation", _("转诉讼"), (D.FAILED,), D.LITIGATION, ANYONE, ("note",)),
+    Move(
+        "dispute.arbitration",
+        _("转仲裁"),
+        (D.FAILED,),
+        D.ARBITRATION,
+        ANYONE,
+        ("note",),
+        effect=_refer(Dispute.Referral.ARBITRATION),
+    ),
+    Move(
+        "dispute.litigation",
+        _("转诉讼"),
+        (D.FAILED,),
+        D.LITIGATION,
+        ANYONE,
+        ("note",),
+        effect=_refer(Dispute.Referral.LITIGATION),
+    ),
     Move(
         "dispute.close", _("结案"), (D.SUCCEEDED, D.ARBITRATION, D.LITIGATION), D.CLOSED, OFFICERS, ("note",)
     ),
@@ -262,6 +286,25 @@ MOVES: dict[type, dict[str, Move]] = {
     model: {move.action: move for move in moves}
     for model, moves in ((AidCase, AID_MOVES), (Dispute, DISPUTE_MOVES), (Consultation, CONSULTATION_MOVES))
 }
+
+
+def actor_kinds(case, scope) -> set[str]:
+    """What the scope's user is to this case (STAFF, UNION, ASSIGNED); the system actor is all three."""
+    kinds = set()
+    if scope.everything:
+        return {STAFF, UNION, ASSIGNED}
+    if scope.role == Role.FEDERATION_STAFF:
+        kinds.add(STAFF)
+    if scope.role == Role.UNION_ADMIN:
+        kinds.add(UNION)
+    if scope.role == Role.LAWYER:
+        assigned = case.mediator if isinstance(case, Dispute) else case.lawyer
+        if assigned is not None and assigned.user_id == scope.user_id:
+            kinds.add(ASSIGNED)
+    return kinds
+
+
+WHO = {STAFF: _("总工会工作人员"), UNION: _("基层工会"), ASSIGNED: _("承办律师")}
 
 
 def moves_from(case) -> list[Move]:
