@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.models import User
@@ -126,6 +127,8 @@ class MoveForm(forms.Form):
                 self.fields[name] = forms.ChoiceField(
                     label=label(name, _("司法确认")), choices=Dispute.Confirmation.choices[1:]
                 )
+        for name, what in move.required.items():  # the service's own words, before it is called
+            self.fields[name].error_messages["required"] = format_lazy(_("请填写{}"), what)
 
 
 class LawyerForm(forms.Form):

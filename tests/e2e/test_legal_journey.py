@@ -45,6 +45,7 @@ def test_a_dispute_goes_from_intake_to_agreement_on_its_clock(
     page = sign_in(officer)
     page.click("nav >> text=劳动争议调解")
     page.click("text=登记调解申请")
+    page.select_option("#id_org", label="测试园区总工会（ZONE）")
     page.fill("#id_person", member_a.person.reveal_id_number())
     page.fill("#id_employer_name", "甲锂电有限公司")
     page.select_option("#id_topic", label="工资报酬")
