@@ -3,7 +3,18 @@ first; the officers' to-do counts; a worker's own cases."""
 
 from datetime import timedelta
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from gonghui.core.scope import scope_of
@@ -22,8 +33,9 @@ def _running(owner: str):
 
 
 def _with_clocks(qs: QuerySet, owner: str, today) -> QuerySet:
-    """Each case with next_due (its running clock due first) and overdue; ordered overdue first,
-    then by the deadline, then the newest; clocks and their pauses prefetched (two queries)."""
+    """Each case with next_due (its running clock due first) and overdue, for the lists' order:
+    overdue first, then by the deadline, then the cases whose clocks have all stopped, newest first;
+    clocks and their pauses prefetched (two queries)."""
     next_due = Subquery(_running(owner).order_by("due_on").values("due_on")[:1])
     return qs.annotate(
         next_due=next_due,
@@ -49,7 +61,7 @@ def dispute_list(
     qs = _with_clocks(qs, "dispute", today)
     if due:
         qs = qs.filter(next_due__lte=today + timedelta(days=NEAR_DAYS))
-    return qs.order_by("-overdue", "next_due", "-received_on", "-pk")
+    return qs.order_by("-overdue", F("next_due").asc(nulls_last=True), "-received_on", "-pk")
 
 
 def aid_list(user, *, state: str = "", year: int | None = None, due: bool = False, today=None) -> QuerySet:
@@ -62,7 +74,7 @@ def aid_list(user, *, state: str = "", year: int | None = None, due: bool = Fals
     qs = _with_clocks(qs, "aid_case", today)
     if due:
         qs = qs.filter(next_due__lte=today + timedelta(days=NEAR_DAYS))
-    return qs.order_by("-overdue", "next_due", "-applied_on", "-pk")
+    return qs.order_by("-overdue", F("next_due").asc(nulls_last=True), "-applied_on", "-pk")
 
 
 def with_clock_readings(page, today=None):

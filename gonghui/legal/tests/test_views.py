@@ -34,10 +34,12 @@ def test_the_dispute_list_puts_overdue_cases_first_and_marks_them(client, zone, 
     fresh = make_dispute(zone, member_a.person, by=officer, received_on=today - timedelta(days=1))
     late = make_dispute(zone, member_a.person, by=officer, received_on=today - timedelta(days=40))
     advance(late, "dispute.accept", by=officer, on=today - timedelta(days=39))
+    ended = make_dispute(zone, member_a.person, by=officer, received_on=today)
+    advance(ended, "dispute.not_accept", by=officer, on=today, note="一方不同意调解")
     client.force_login(officer)
     response = client.get(reverse("legal:dispute_list"))
     rows = response.context["cases"]
-    assert [d.pk for d in rows] == [late.pk, fresh.pk]
+    assert [d.pk for d in rows] == [late.pk, fresh.pk, ended.pk]
     assert rows[0].clock.overdue and rows[0].clock.text.startswith("超期")
     assert not rows[1].clock.overdue
     body = response.content.decode()
