@@ -113,6 +113,11 @@ class Reading:
     overdue: bool
     text: str
     warning: str = ""  # the working-day calendar is provisional for a year of the period
+    due: date | None = None  # the last day; for a paused clock, the last day if it resumed today
+
+    def __post_init__(self):
+        if self.due is None:
+            object.__setattr__(self, "due", self.clock.due_on)
 
     @property
     def css(self) -> str:
@@ -137,16 +142,10 @@ def read(clock: Clock, today: date | None = None) -> Reading:
         text = _("超期%(n)d%(unit)s完成") % {"n": late, "unit": unit} if late else _("按期完成")
         return Reading(limit, clock, "stopped", late, False, text, warning)
     if open_pause is not None:  # the days left are those left when it paused: as if resumed today
-        left = _count(clock.unit, today, _due(clock, today))
-        return Reading(
-            limit,
-            clock,
-            "paused",
-            left,
-            False,
-            _("已中止（剩%(n)d%(unit)s）") % {"n": left, "unit": unit},
-            warning,
-        )
+        due = _due(clock, today)
+        left = _count(clock.unit, today, due)
+        text = _("已中止（剩%(n)d%(unit)s）") % {"n": left, "unit": unit}
+        return Reading(limit, clock, "paused", left, False, text, warning, due)
     if today > clock.due_on:
         late = _count(clock.unit, clock.due_on, today)
         return Reading(

@@ -90,6 +90,7 @@ def test_a_request_for_material_pauses_the_review_until_it_arrives(aid, officer)
     advance(aid, "aid.request_material", by=officer, on=date(2024, 3, 6), note="工资条、劳动合同")
     reading = clocks.read(review(aid), date(2024, 3, 20))
     assert (reading.state, reading.text, reading.overdue) == ("paused", "已中止（剩5日）", False)
+    assert reading.due == date(2024, 3, 25)  # 20 March + the 5 days left
     advance(aid, "aid.material_received", by=officer, on=date(2024, 3, 11))
     assert review(aid).due_on == date(2024, 3, 18)
     assert clocks.read(review(aid), date(2024, 3, 16)).text == "剩2日"
