@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from gonghui.core import registry
 from gonghui.core.models import AuditLog
 from gonghui.legal.models import Dispute
 from gonghui.legal.selectors import dispute_list
@@ -177,3 +178,16 @@ def test_an_officer_opens_a_dispute_by_the_workers_card_number(client, zone, off
     assert response.status_code == 302, response.content.decode()
     dispute = Dispute.objects.get()
     assert dispute.bodies.get().name == "甲公司工会"
+
+
+def test_the_to_do_counts_cases_near_or_past_their_deadline(zone, officer, member_a, team, worker, admin_b):
+    today = timezone.localdate()
+    assigned_dispute(zone, officer, member_a.person, team[0], received_on=today - timedelta(days=14))
+    assigned_dispute(zone, officer, member_a.person, team[1], received_on=today - timedelta(days=30))
+    assigned_dispute(zone, officer, member_a.person, team[1], received_on=today)  # 15 days left
+    todo = registry.todos["legal.disputes_due"]
+    assert todo.count(officer) == 2
+    assert todo.count(team[0].user) == 1  # the near one is theirs
+    assert todo.count(admin_b) == 0
+    assert todo.count(worker) is None
+    assert registry.todos["legal.aid_due"].count(officer) == 0
