@@ -131,6 +131,12 @@ class MoveForm(forms.Form):
             self.fields[name].error_messages["required"] = format_lazy(_("请填写{}"), what)
 
 
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("材料名称"), max_length=100)
+    on = forms.DateField(label=_("收到日期"), widget=DateInput, initial=timezone.localdate)
+    text = forms.CharField(label=_("材料内容"), widget=TEXT)
+
+
 class LawyerForm(forms.Form):
     user = ModelChoiceField(label=_("登录账号"), queryset=User.objects.none())
     name = forms.CharField(label=_("姓名"), max_length=50)

@@ -399,6 +399,46 @@ class DisputeBody(models.Model):
         return f"{self.get_kind_display()}：{self.name}"
 
 
+class CaseDocument(models.Model):
+    """A document of a case file (an application, a pay slip, a contract, a minute), its text kept
+    encrypted with the rest of the file."""
+
+    aid_case = models.ForeignKey(
+        AidCase, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    dispute = models.ForeignKey(
+        Dispute, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("材料名称"), max_length=100)
+    text_encrypted = models.TextField(editable=False)
+    added_on = models.DateField(_("收到日期"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree=("aid_case__org__path", "dispute__org__path"), read=PARTS)
+
+    class Meta:
+        verbose_name = _("案卷材料")
+        verbose_name_plural = _("案卷材料")
+        ordering = ["added_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="document_of_one_case",
+                condition=Q(aid_case__isnull=False, dispute__isnull=True)
+                | Q(aid_case__isnull=True, dispute__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 class Unit(models.TextChoices):
     DAYS = "days", _("日")
     WORKDAYS = "workdays", _("工作日")

@@ -61,6 +61,7 @@ registry.audit_actions.register(
             "aid.apply": _("受理法律援助申请"),
             "dispute.receive": _("收到劳动争议调解申请"),
             "legal.file_view": _("查阅案卷"),
+            "legal.document_add": _("添加案卷材料"),
             "dispute.letter": _("出具委托调解反馈函"),
             **{move.action: move.label for moves in MOVES.values() for move in moves.values()},
         }

@@ -26,6 +26,7 @@ from gonghui.core.scope import NotInScope, Scope, scope_of
 from gonghui.legal import clocks
 from gonghui.legal.models import (
     AidCase,
+    CaseDocument,
     CaseEvent,
     Channel,
     Clock,
@@ -63,10 +64,13 @@ def _writable_org(org: Organisation, by) -> Organisation:
     return Organisation.objects.writable_by(by).require(org)
 
 
+def _case_field(case) -> str:
+    return {Consultation: "consultation", AidCase: "aid_case", Dispute: "dispute"}[type(case)]
+
+
 def _event(case, *, action: str, from_state: str, on: date, by, note: str = "") -> CaseEvent:
-    field = {Consultation: "consultation", AidCase: "aid_case", Dispute: "dispute"}[type(case)]
     return CaseEvent.objects.create(
-        **{field: case},
+        **{_case_field(case): case},
         action=action,
         from_state=from_state,
         to_state=case.state,
@@ -420,6 +424,25 @@ def _summary(move: Move, data: dict) -> str:
     return ""
 
 
+@transaction.atomic
+def case_document_add(*, case, title: str, text: str, on: date, by) -> CaseDocument:
+    """Adds a document's text to the case file of a legal-aid case or a mediation."""
+    scope_of(by).require("legal.case_files")
+    case = type(case).objects.writable_by(by).require(case)
+    not_future(on, field="on", label=_("收到日期"))
+    document = CaseDocument(
+        **{_case_field(case): case},
+        title=_required_text(title, "title", _("材料名称")),
+        text_encrypted=crypto.encrypt(_required_text(text, "text", _("材料内容"))),
+        added_on=on,
+        added_by=_user_or_none(by),
+    )
+    document.save()
+    _event(case, action="legal.document_add", from_state=case.state, on=on, by=by, note=document.title)
+    audit_record(actor=by, action="legal.document_add", obj=case, detail={"document": document.pk})
+    return document
+
+
 # ---- reading a case file ----------------------------------------------------------------------------
 
 
@@ -438,7 +461,12 @@ def case_file_read(*, case, by) -> list[tuple[str, str]]:
     scope.require("legal.case_files")
     case = type(case).objects.visible_to(by).require(case)
     audit_record(actor=by, action="legal.file_view", obj=case)
-    return [(label, crypto.decrypt(token)) for label, token in _file_fields(case) if token]
+    parts = [(label, crypto.decrypt(token)) for label, token in _file_fields(case) if token]
+    if not isinstance(case, Consultation):
+        parts += [
+            (f"{d.title}（{d.added_on}）", crypto.decrypt(d.text_encrypted)) for d in case.documents.all()
+        ]
+    return parts
 
 
 @transaction.atomic

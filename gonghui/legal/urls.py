@@ -12,8 +12,19 @@ for prefix, kind in (("consultations", "consultation"), ("aid", "aid"), ("disput
         path(f"{prefix}/", views.case_list, {"kind": kind}, name=f"{kind}_list"),
         path(f"{prefix}/new/", views.case_create, {"kind": kind}, name=f"{kind}_create"),
         path(f"{prefix}/<int:pk>/", views.case_detail, {"kind": kind}, name=f"{kind}_detail"),
-        path(f"{prefix}/<int:pk>/<str:action>/", views.case_advance, {"kind": kind}, name=f"{kind}_advance"),
     ]
+    if kind != "consultation":
+        urlpatterns.append(
+            path(
+                f"{prefix}/<int:pk>/documents/",
+                views.case_document_add,
+                {"kind": kind},
+                name=f"{kind}_document_add",
+            )
+        )
+    urlpatterns.append(
+        path(f"{prefix}/<int:pk>/<str:action>/", views.case_advance, {"kind": kind}, name=f"{kind}_advance")
+    )
 urlpatterns += [
     path("disputes/<int:pk>/letter.pdf", views.dispute_letter, name="dispute_letter"),
     path("mine/", views.mine, name="mine"),

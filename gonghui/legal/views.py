@@ -24,6 +24,7 @@ from gonghui.legal.forms import (
     CaseFilterForm,
     ConsultationForm,
     DisputeForm,
+    DocumentForm,
     LawyerForm,
     MoveForm,
 )
@@ -130,20 +131,22 @@ def _case_or_404(user, kind: str, pk):
     return get_or_404(qs, pk=pk)
 
 
-def _case_page(request, kind: str, case, *, failed: MoveForm | None = None):
+def _case_page(request, kind: str, case, *, failed: MoveForm | None = None, document_form=None):
     user = request.user
     lawyers = selectors.lawyers_for(user)
+    writable = selectors.may_change(case, user)
     forms = [
         failed
         if failed is not None and failed.move.action == move.action
         else MoveForm(move=move, lawyers=lawyers)
-        for move in selectors.moves_for(case, user)
+        for move in (selectors.moves_for(case, user) if writable else [])
     ]
     if failed is not None and failed not in forms:  # a move this state does not offer: say why
         messages.error(request, " ".join(str(e) for errors in failed.errors.values() for e in errors))
     case_file = (
         services.case_file_read(case=case, by=user) if scope_of(user).can("legal.case_files") else None
     )
+    adds_documents = writable and kind != "consultation" and case_file is not None
     readings = [clocks.read(clock) for clock in case.clocks.all()] if KINDS[kind].clocked else []
     return render(
         request,
@@ -157,6 +160,7 @@ def _case_page(request, kind: str, case, *, failed: MoveForm | None = None):
             "readings": readings,
             "history": selectors.history(case),
             "bodies": list(case.bodies.all()) if kind == "dispute" else [],
+            "document_form": (document_form or DocumentForm()) if adds_documents else None,
         },
     )
 
@@ -180,6 +184,19 @@ def case_advance(request, kind: str, pk: int, action: str):
         messages.success(request, _("已办理：%(action)s") % {"action": move.label})
         return redirect(f"legal:{kind}_detail", pk=case.pk)
     return _case_page(request, kind, _case_or_404(request.user, kind, pk), failed=form)
+
+
+@login_required
+@require_POST
+def case_document_add(request, kind: str, pk: int):
+    case = _case_or_404(request.user, kind, pk)
+    form = DocumentForm(request.POST)
+    if form.is_valid() and run_service(
+        form, services.case_document_add, case=case, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("已添加材料：%(title)s") % {"title": form.cleaned_data["title"]})
+        return redirect(f"legal:{kind}_detail", pk=case.pk)
+    return _case_page(request, kind, case, document_form=form)
 
 
 @login_required

@@ -329,3 +329,28 @@ def test_a_consultation_is_answered_with_its_outcome(union_a, admin_a, member_a,
         "to_aid",
         team_lawyer,
     )
+
+
+def test_a_documents_text_joins_the_encrypted_case_file(zone, officer, member_a, team_lawyer, other_lawyer):
+    dispute = make_dispute(zone, member_a.person, by=officer)
+    advance(dispute, "dispute.accept", by=officer, on=date(2024, 5, 6))
+    advance(dispute, "dispute.assign", by=officer, on=date(2024, 5, 6), lawyer=team_lawyer)
+    document = services.case_document_add(
+        case=dispute,
+        title="工资条",
+        text="2024年3月应发工资6200元，实发0元。",
+        on=date(2024, 5, 7),
+        by=team_lawyer.user,
+    )
+    assert "6200" not in document.text_encrypted
+    assert ("工资条（2024-05-07）", "2024年3月应发工资6200元，实发0元。") in services.case_file_read(
+        case=dispute, by=officer
+    )
+    with pytest.raises(NotInScope):
+        services.case_document_add(
+            case=dispute, title="合同", text="…", on=date(2024, 5, 7), by=other_lawyer.user
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.case_document_add(case=dispute, title="合同", text=" ", on=date(2024, 5, 7), by=officer)
+    assert "材料内容" in field_message(refused.value, "text")
+    assert dispute.documents.count() == 1

@@ -128,6 +128,10 @@ def _case_rows(kind: str, action: str) -> dict[str, Row]:
     }
 
 
+def _document_row(name: str) -> Row:
+    return Row(args=obj(name), get=everyone(NOT_ALLOWED), post=answers(OWN, FOREIGN), also_reads=LAWYERS_READ)
+
+
 ROWS = {
     "legal:lawyer_list": Row(get=only(READERS), post=only(READERS)),
     "legal:lawyer_create": Row(get=only(OFFICERS), post=only(OFFICERS)),
@@ -137,6 +141,8 @@ ROWS = {
     "legal:dispute_letter": Row(
         args=obj("dispute"), get=answers(OWN_FILE, FOREIGN_FILE), post=answers(OWN_FILE, FOREIGN_FILE)
     ),
+    "legal:aid_document_add": _document_row("aid_case"),
+    "legal:dispute_document_add": _document_row("dispute"),
     "legal:mine": Row(get=only({WORKER}), post=only({WORKER})),
     "legal:ask": Row(get=only({WORKER}), post=only({WORKER})),
 }
@@ -233,6 +239,12 @@ CALLS = {
             case=w.own.dispute, action="dispute.close", by=by, on=date(2024, 6, 1)
         ),
         ZONE,
+    ),
+    "case_document_add": Call(
+        lambda w, by: services.case_document_add(
+            case=w.own.dispute, title="工资条", text="应发工资6200元", on=date(2024, 6, 1), by=by
+        ),
+        LAWYER_A,
     ),
     "case_file_read": Call(lambda w, by: services.case_file_read(case=w.own.dispute, by=by), LAWYER_A),
     "feedback_letter": Call(lambda w, by: services.feedback_letter(dispute=w.own.dispute, by=by), CITY),
