@@ -8,7 +8,7 @@ that is refused saves nothing. case_advance is the one transition function of th
 """
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -54,8 +54,11 @@ def _required_text(value: str, field: str, label: str) -> str:
 def _amount(value, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
-    value = Decimal(value)
-    if value < 0 or value != value.quantize(CENT):
+    try:
+        value = Decimal(str(value))
+    except InvalidOperation:
+        raise field_error(field, _("金额须为不小于0、最多两位小数的数")) from None
+    if not value.is_finite() or value < 0 or value != value.quantize(CENT):
         raise field_error(field, _("金额须为不小于0、最多两位小数的数"))
     return value
 
@@ -344,7 +347,7 @@ def _check_move(case, move: Move | None, action: str, scope: Scope) -> Move:
     if not (move.actors & actor_kinds(case, scope)):
         raise ValidationError(
             _("%(action)s须由%(who)s办理")
-            % {"action": move.label, "who": "或".join(str(WHO[a]) for a in sorted(move.actors))},
+            % {"action": move.label, "who": _("或").join(str(WHO[a]) for a in sorted(move.actors))},
             code="not_yours",
         )
     return move
@@ -409,12 +412,12 @@ def case_advance(
     if hasattr(case, "state_on"):
         case.state_on = on
     case.save(update_fields=fields)
-    _event(case, action=action, from_state=before, on=on, by=by, note=data["note"] or _summary(move, data))
+    _event(case, action=action, from_state=before, on=on, by=by, note=data["note"] or _summary(data))
     audit_record(actor=by, action=action, obj=case, detail={"from": before, "to": case.state})
     return case
 
 
-def _summary(move: Move, data: dict) -> str:
+def _summary(data: dict) -> str:
     if data.get("lawyer"):
         return str(data["lawyer"])
     if data.get("days"):

@@ -202,6 +202,9 @@ def test_an_agreement_needs_its_text_and_a_two_place_amount(zone, officer, membe
     with pytest.raises(ValidationError) as refused:
         advance(dispute, "dispute.succeed", by=officer, on=date(2024, 5, 9), text="支付", amount="10.005")
     assert "最多两位小数" in field_message(refused.value, "amount")
+    with pytest.raises(ValidationError) as refused:
+        advance(dispute, "dispute.succeed", by=officer, on=date(2024, 5, 9), text="支付", amount="一万")
+    assert "最多两位小数" in field_message(refused.value, "amount")
     dispute.refresh_from_db()
     assert dispute.state == "mediating" and dispute.outcome == ""
     assert dispute.clocks.get(limit=Clock.Limit.MEDIATION).stopped_on is None
