@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "gonghui.homes",
     "gonghui.contests",
     "gonghui.academy",
+    "gonghui.legal",
 ]
 
 MIDDLEWARE = [

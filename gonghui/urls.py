@@ -18,6 +18,7 @@ urlpatterns = [
     path("homes/", include("gonghui.homes.urls")),
     path("contests/", include("gonghui.contests.urls")),
     path("", include("gonghui.academy.urls")),  # academy/… and the public verify/<token>
+    path("legal/", include("gonghui.legal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
