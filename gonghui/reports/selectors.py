@@ -6,6 +6,8 @@ aggregate query returning the value for the year and for the year before — so 
 number of queries for a union of ten members as for a province.
 """
 
+from decimal import Decimal
+
 from gonghui.core import registry
 from gonghui.core.figures import Figures
 from gonghui.core.registry import Kpi
@@ -26,10 +28,13 @@ def kpis_for(root: Organisation, year: int) -> Figures:
     return {key: figures[key] for key in kpi_definitions()}
 
 
-def change(figure: dict) -> int | float | None:
-    """This year's value minus last year's; None when either is unknown."""
+def change(figure: dict) -> int | float | Decimal | None:
+    """This year's value minus last year's; None when either is unknown. Money comes as a decimal
+    string ("30000.00") and its change is a Decimal."""
     if figure["value"] is None or figure["previous"] is None:
         return None
+    if isinstance(figure["value"], str):
+        return Decimal(figure["value"]) - Decimal(figure["previous"])
     difference = figure["value"] - figure["previous"]
     return round(difference, 1) if isinstance(difference, float) else difference
 

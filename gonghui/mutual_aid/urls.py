@@ -1,0 +1,2 @@
+app_name = "mutual_aid"
+urlpatterns = []
