@@ -79,14 +79,15 @@ class PlanForm(forms.Form):
 class EnrolmentForm(forms.Form):
     enrolled_on = forms.DateField(label=_("参保日期"), widget=DateInput, initial=timezone.localdate)
     shares = forms.IntegerField(label=_("每人份数"), min_value=1, initial=1)
-    memberships = forms.TypedMultipleChoiceField(label=_("参保人员"), coerce=int)
+    memberships = forms.TypedMultipleChoiceField(
+        label=_("参保人员"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["memberships"].choices = [
             (m.pk, f"{m.person.name}（{m.person.id_masked}）") for m in memberships
         ]
-        self.fields["memberships"].widget = forms.CheckboxSelectMultiple()
         self.fields["memberships"].initial = [m.pk for m in memberships]
 
 

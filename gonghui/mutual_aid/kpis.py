@@ -35,24 +35,33 @@ def claims(root: Organisation, year: int) -> Figures:
 
 
 def payments(root: Organisation, year: int) -> Figures:
-    """mutual_aid_claims_paid, mutual_aid_paid_amount, mutual_aid_days_to_pay — two queries (the median
-    needs each payment's days)."""
+    """mutual_aid_claims_paid, mutual_aid_paid_amount — one query."""
     aggregates = {
         "mutual_aid_claims_paid": lambda y: Count("pk", filter=Q(paid_on__range=year_bounds(y))),
         "mutual_aid_paid_amount": lambda y: Sum("amount", filter=Q(paid_on__range=year_bounds(y))),
     }
-    ledger = LedgerEntry.objects.filter(union__path__startswith=root.path)
-    row = ledger.aggregate(**both_years(aggregates, year))
+    row = LedgerEntry.objects.filter(union__path__startswith=root.path).aggregate(
+        **both_years(aggregates, year)
+    )
     for key in ("mutual_aid_paid_amount", "mutual_aid_paid_amount__previous"):
         row[key] = str((row[key] or Decimal(0)).quantize(CENT))  # SQLite's SUM loses the scale
+    return split(row, aggregates)
+
+
+def days_to_pay(root: Organisation, year: int) -> Figures:
+    """mutual_aid_days_to_pay — one query: each payment's dates for the two years (a median is not an
+    aggregate both databases have)."""
     days = {year: [], year - 1: []}
-    for paid_on, filed_on in ledger.filter(
-        paid_on__range=(year_bounds(year - 1)[0], year_bounds(year)[1])
+    for paid_on, filed_on in LedgerEntry.objects.filter(
+        union__path__startswith=root.path, paid_on__range=(year_bounds(year - 1)[0], year_bounds(year)[1])
     ).values_list("paid_on", "claim__filed_on"):
         days[paid_on.year].append((paid_on - filed_on).days)
-    row["mutual_aid_days_to_pay"] = median(days[year]) if days[year] else None
-    row["mutual_aid_days_to_pay__previous"] = median(days[year - 1]) if days[year - 1] else None
-    return split(row, [*aggregates, "mutual_aid_days_to_pay"])
+    return {
+        "mutual_aid_days_to_pay": {
+            "value": median(days[year]) if days[year] else None,
+            "previous": median(days[year - 1]) if days[year - 1] else None,
+        }
+    }
 
 
 def sentences(root: Organisation, figures: Figures) -> list[str]:
@@ -116,6 +125,13 @@ GROUPS = [
                 gettext_lazy("元"),
                 gettext_lazy("给付台账中支付日期在当年的金额合计，精确到分。"),
             ),
+        ),
+    ),
+    KpiGroup(
+        "mutual_aid.days_to_pay",
+        order=63,
+        compute=days_to_pay,
+        kpis=(
             Kpi(
                 "mutual_aid_days_to_pay",
                 gettext_lazy("申请到支付天数（中位数）"),

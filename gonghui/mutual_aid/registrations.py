@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import MenuEntry, Todo, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Todo, actions, capability
 from gonghui.core.roles import Role
-from gonghui.mutual_aid import kpis, selectors
+from gonghui.mutual_aid import demo, kpis, selectors
 
 registry.capabilities.register(
     capability(
@@ -43,6 +43,8 @@ registry.todos.register(
 )
 
 registry.kpis.register(*kpis.GROUPS)
+
+registry.demo.register(DemoStep("mutual_aid", order=65, build=demo.build, sign_ins=(demo.CHAIR,)))
 
 registry.audit_actions.register(
     *actions(

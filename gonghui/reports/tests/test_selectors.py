@@ -132,6 +132,11 @@ def test_zone_figures_for_2024_and_2023(world):
             "activities": 3,
             "activity_attendees": 5,  # 2 + 1 + 2 who signed in; the registered absentee does not count
             "welfare_recipients": 3,  # the draft distribution does not count
+            "mutual_aid_enrolments": 0,
+            "mutual_aid_claims": 0,
+            "mutual_aid_claims_paid": 0,
+            "mutual_aid_paid_amount": "0.00",
+            "mutual_aid_days_to_pay": None,
         }
     )
     assert values(figures, "previous") == {
@@ -146,6 +151,11 @@ def test_zone_figures_for_2024_and_2023(world):
         "activities": 1,
         "activity_attendees": 1,
         "welfare_recipients": 2,
+        "mutual_aid_enrolments": 0,
+        "mutual_aid_claims": 0,
+        "mutual_aid_claims_paid": 0,
+        "mutual_aid_paid_amount": "0.00",
+        "mutual_aid_days_to_pay": None,
     }
 
 
@@ -168,7 +178,7 @@ def test_a_union_as_root(world):
 def test_the_report_costs_one_query_per_group_whatever_the_size(world, django_assert_num_queries):
     with django_assert_num_queries(len(list(registry.kpis))):  # one aggregate each, both years at once
         kpis_for(world["zone"], 2024)
-    assert len(list(registry.kpis)) == 6
+    assert len(list(registry.kpis)) == 10
 
 
 def test_an_empty_subtree_has_zeros_and_no_rate(zone):
