@@ -194,6 +194,9 @@ def _enrol(
     for batch, (people, shares, fee) in zip(batches, rows, strict=True):
         for person_id, union_id, _born in people:
             renewed = previous.get(person_id)
+            covered_from, continuous_since = services.cover_for(
+                plan, enrolled_on=enrolled_on, renewed=renewed
+            )
             enrolments.append(
                 Enrolment(
                     batch=batch,
@@ -202,9 +205,9 @@ def _enrol(
                     union_id=union_id,
                     shares=shares,
                     fee=fee,
-                    covered_from=plan.starts_on,
+                    covered_from=covered_from,
                     covered_until=plan.ends_on,
-                    continuous_since=renewed.continuous_since if renewed else plan.starts_on,
+                    continuous_since=continuous_since,
                     renewed_from=renewed,
                 )
             )
@@ -336,7 +339,7 @@ class ClaimMaker:
             hospital_encrypted=crypto.encrypt(rng.choice(HOSPITALS)),
             stay_encrypted=crypto.encrypt(f"{treatment}，住院{days}天" if admitted else treatment),
             account_encrypted=crypto.encrypt(account),
-            account_masked=f"{account[:4]}{'*' * (len(account) - 8)}{account[-4:]}",
+            account_masked=services.mask_account(account),
             bank=rng.choice(BANKS),
             consent_on=filed - timedelta(days=1),
             created_by=clerk,

@@ -25,6 +25,18 @@ def _plans_above_their_union(scope) -> Q:
     return Q(federation__path__in=["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)])
 
 
+def _reach(prefix: str = "", *, worker: bool = True, write=OFFICERS) -> Visibility:
+    """Rows of a union's mutual aid: its officers and the federations above reach them; the member
+    their own (unless worker=False: documents and invoices are for officers)."""
+    return Visibility(
+        tree=f"{prefix}union__path",
+        union=f"{prefix}union",
+        person=f"{prefix}person" if worker else None,
+        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON} if worker else OFFICER_REACH,
+        write=write,
+    )
+
+
 class Plan(models.Model):
     """One period of a federation's mutual-aid plan. Published plans are not edited: a new period is a
     new plan (renews points at the period it continues)."""
@@ -159,7 +171,7 @@ class EnrolmentBatch(models.Model):
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(tree="union__path", union="union", read=OFFICER_REACH, write=OFFICERS)
+    visibility = _reach(worker=False)
 
     class Meta:
         verbose_name = _("集体参保")
@@ -197,13 +209,7 @@ class Enrolment(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        tree="union__path",
-        union="union",
-        person="person",
-        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON},
-        write=OFFICERS,
-    )
+    visibility = _reach()
 
     class Meta:
         verbose_name = _("参保记录")
@@ -283,13 +289,7 @@ class Claim(models.Model):
     changed_at = models.DateTimeField(_("状态时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        tree="union__path",
-        union="union",
-        person="person",
-        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON},
-        write=OFFICERS,
-    )
+    visibility = _reach()
 
     class Meta:
         verbose_name = _("互助申请")
@@ -348,13 +348,7 @@ class ClaimStep(models.Model):
     note = models.TextField(_("说明"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        tree="claim__union__path",
-        union="claim__union",
-        person="claim__person",
-        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON},
-        write=OFFICERS,
-    )
+    visibility = _reach("claim__")
 
     class Meta:
         verbose_name = _("办理记录")
@@ -389,9 +383,7 @@ class ClaimDocument(models.Model):
     added_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        tree="claim__union__path", union="claim__union", read=OFFICER_REACH, write=OFFICERS
-    )
+    visibility = _reach("claim__", worker=False)
 
     class Meta:
         verbose_name = _("申请材料")
@@ -411,9 +403,7 @@ class Invoice(models.Model):
     number = models.CharField(_("发票号码"), max_length=40)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        tree="claim__union__path", union="claim__union", read=OFFICER_REACH, write=OFFICERS
-    )
+    visibility = _reach("claim__", worker=False)
 
     class Meta:
         verbose_name = _("医疗发票")
@@ -461,13 +451,7 @@ class LedgerEntry(models.Model):
     recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = LedgerQuerySet.as_manager()
-    visibility = Visibility(
-        tree="union__path",
-        union="union",
-        person="person",
-        read={**OFFICER_REACH, Role.WORKER: Reach.PERSON},
-        write=(Role.FEDERATION_STAFF,),
-    )
+    visibility = _reach(write=(Role.FEDERATION_STAFF,))
 
     class Meta:
         verbose_name = _("给付台账")

@@ -386,11 +386,10 @@ def enrolment_create(
         enrolled_total=total,
         created_by=by if getattr(by, "pk", None) else None,
     )
-    starts = max(plan.starts_on, enrolled_on)
     rows = []
     for m in chosen:
         renewed = previous.get(m.person_id)
-        covered_from = plan.starts_on if renewed else starts
+        covered_from, continuous_since = cover_for(plan, enrolled_on=enrolled_on, renewed=renewed)
         rows.append(
             Enrolment(
                 batch=batch,
@@ -401,7 +400,7 @@ def enrolment_create(
                 fee=fee,
                 covered_from=covered_from,
                 covered_until=plan.ends_on,
-                continuous_since=renewed.continuous_since if renewed else covered_from,
+                continuous_since=continuous_since,
                 renewed_from=renewed,
             )
         )
@@ -428,6 +427,21 @@ def enrolment_create(
 
 INVOICE_RE = re.compile(r"^[0-9A-Za-z-]{6,40}$")
 ACCOUNT_RE = re.compile(r"^\d{12,30}$")
+
+
+def mask_account(account: str) -> str:
+    """6222020200112233445 → 6222***********3445"""
+    return f"{account[:4]}{'*' * (len(account) - 8)}{account[-4:]}"
+
+
+def cover_for(plan: Plan, *, enrolled_on: date, renewed: Enrolment | None) -> tuple[date, date]:
+    """(first day of cover, first day of unbroken cover): a renewal continues from the plan's start and
+    keeps the first day of the cover it renews; a new enrolment starts on the plan's start or, when it
+    comes later, on its own day."""
+    if renewed is not None:
+        return plan.starts_on, renewed.continuous_since
+    covered_from = max(plan.starts_on, enrolled_on)
+    return covered_from, covered_from
 
 
 def cause_hash(code: str) -> str:
@@ -646,7 +660,7 @@ def claim_submit(
         hospital_encrypted=crypto.encrypt(_text(hospital, field="hospital", label=_("医院"), max_length=200)),
         stay_encrypted=crypto.encrypt((stay or "").strip()),
         account_encrypted=crypto.encrypt(account),
-        account_masked=f"{account[:4]}{'*' * (len(account) - 8)}{account[-4:]}",
+        account_masked=mask_account(account),
         bank=_text(bank, field="bank", label=_("开户银行"), max_length=100),
         consent_on=consent_on,
         created_by=by,

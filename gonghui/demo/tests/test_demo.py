@@ -91,10 +91,13 @@ def test_the_demo_has_the_mutual_aid_of_the_feature(demo):
     figures = kpis_for(Organisation.objects.get(code="ZONE"), 2024)
     assert figures["mutual_aid_enrolments"]["value"] >= 12_000
     assert figures["mutual_aid_claims_paid"]["value"] > 0 and figures["mutual_aid_days_to_pay"]["value"] > 0
-    headline = LedgerEntry.objects.get(
-        amount=Decimal("30000.00"), plan__kind="critical_illness", paid_on__year=2024
-    )
-    assert headline.claim.total_cost >= Decimal("100000") and headline.union.code == "U0001"
+    assert LedgerEntry.objects.filter(
+        amount=Decimal("30000.00"),
+        plan__kind="critical_illness",
+        paid_on__year=2024,
+        claim__total_cost__gte=Decimal("100000"),
+        union__code="U0001",
+    ).exists()
     assert set(Claim.objects.filter(filed_on__year=2024).values_list("status", flat=True)) == set(
         Status.values
     )
