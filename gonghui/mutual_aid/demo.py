@@ -92,10 +92,10 @@ CAUSES = [
     ("N20", "肾结石", "体外冲击波碎石"),
     ("E11", "2型糖尿病", "血糖控制及并发症筛查"),
 ]
-CRITICAL_CAUSES = [
-    ("C34", "肺恶性肿瘤", "胸腔镜肺叶切除术及化疗"),
-    ("C50", "乳腺恶性肿瘤", "乳腺癌改良根治术"),
-]
+CRITICAL_CAUSES = {  # by gender
+    "M": [("C34", "肺恶性肿瘤", "胸腔镜肺叶切除术及化疗"), ("C16", "胃恶性肿瘤", "腹腔镜胃癌根治术")],
+    "F": [("C34", "肺恶性肿瘤", "胸腔镜肺叶切除术及化疗"), ("C50", "乳腺恶性肿瘤", "乳腺癌改良根治术")],
+}
 HOSPITALS = ["明月市人民医院", "明月市中医院", "明月经开区医院", "省人民医院", "明月市第二人民医院"]
 BANKS = ["中国工商银行明月分行", "中国建设银行明月分行", "中国农业银行明月分行", "明月农商银行"]
 OPEN = [
@@ -460,7 +460,9 @@ class ClaimMaker:
         AuditLog.objects.bulk_create(audit, batch_size=1000)
 
 
-def _claims(rng, plans, enrolled, births, worker_id, officers_of, claim_unions, federation_user) -> None:
+def _claims(
+    rng, plans, enrolled, births, genders, worker_id, officers_of, claim_unions, federation_user
+) -> None:
     maker = ClaimMaker(rng, federation_user)
     u0001 = next(uid for uid, (clerk, _c) in officers_of.items() if clerk.username == "union-admin")
     opened = 0
@@ -503,7 +505,7 @@ def _claims(rng, plans, enrolled, births, worker_id, officers_of, claim_unions, 
     headline = next(e for e in pool if e.union_id == u0001 and e.shares == 3)
     maker.make(
         enrolment=headline, plan=critical, birth_year=births[headline.person_id], officers=officers_of[u0001],
-        event_on=date(2024, 7, 16), days=0, cause=CRITICAL_CAUSES[0], status=Status.ARCHIVED,
+        event_on=date(2024, 7, 16), days=0, cause=CRITICAL_CAUSES["M"][0], status=Status.ARCHIVED,
         total=Decimal("106800.00"), insured=Decimal("61200.00"),
     )  # fmt: skip
     for i, enrolment in enumerate(rng.sample([e for e in pool if e is not headline], 14)):
@@ -511,7 +513,7 @@ def _claims(rng, plans, enrolled, births, worker_id, officers_of, claim_unions, 
         maker.make(
             enrolment=enrolment, plan=critical, birth_year=births[enrolment.person_id],
             officers=officers_of[enrolment.union_id], event_on=date(year, 4, 1) + timedelta(days=rng.randint(0, 200)),
-            days=0, cause=rng.choice(CRITICAL_CAUSES), status=Status.ARCHIVED if i % 5 else Status.PAID,
+            days=0, cause=rng.choice(CRITICAL_CAUSES[genders[enrolment.person_id]]), status=Status.ARCHIVED if i % 5 else Status.PAID,
             total=Decimal(rng.randint(60000, 180000)),
         )  # fmt: skip
     maker.save()
@@ -550,4 +552,5 @@ def build(world) -> None:
         rng, plans["critical"], chosen_critical, staff_critical, by_users, {}, shares_of={u0001_enterprise: 3}
     )
     births = dict(Membership.objects.values_list("person_id", "person__birth_year"))
-    _claims(rng, plans, enrolled, births, world.worker.pk, officers_of, claim_unions, admin)
+    genders = dict(Membership.objects.values_list("person_id", "person__gender"))
+    _claims(rng, plans, enrolled, births, genders, world.worker.pk, officers_of, claim_unions, admin)
