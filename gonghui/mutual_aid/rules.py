@@ -14,6 +14,7 @@ from gonghui.core.errors import field_error
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal(10) ** 10  # what the columns hold (12 digits, 2 of them decimals)
 
 
 def money(value, *, field: str, label: str, allow_none: bool = False) -> Decimal | None:
@@ -28,6 +29,8 @@ def money(value, *, field: str, label: str, allow_none: bool = False) -> Decimal
         raise field_error(field, _("%(label)s不是有效的金额") % {"label": label}) from None
     if not amount.is_finite():
         raise field_error(field, _("%(label)s不是有效的金额") % {"label": label})
+    if abs(amount) >= MAX_AMOUNT:
+        raise field_error(field, _("%(label)s不能超过一百亿元") % {"label": label})
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
         raise field_error(field, _("%(label)s最多保留两位小数（精确到分）") % {"label": label})
     if amount < 0:
@@ -300,6 +303,8 @@ def assess(*, plan, enrolment, birth_year: int, facts: Facts, priors: Sequence[P
     amount = amount.quantize(CENT, ROUND_HALF_UP)
     if amount <= 0:
         return result.refuse(_("按本计划规则核定金额为0元，不予给付"), "total_cost")
+    if amount >= MAX_AMOUNT:
+        return result.refuse(_("核定金额超过一百亿元，请核对计划的给付标准"), "total_cost")
     result.amount = amount
     lines.append(_("核定给付：%(amount)s元") % {"amount": yuan(amount)})
     return result

@@ -205,6 +205,8 @@ def _check_plan(plan: Plan) -> None:
     plan.ends_on = term_end_for(plan.starts_on, plan.term_years)
     if plan.enrol_until and plan.enrol_until > plan.ends_on:
         raise field_error("enrol_until", _("参保截止日期不能晚于保障终止日期%(d)s") % {"d": plan.ends_on})
+    if plan.premium_per_share and plan.max_shares and plan.premium_per_share * plan.max_shares >= 10**8:
+        raise field_error("max_shares", _("每人会费（每份会费×最多份数）不能超过一亿元"))
     if not (plan.daily_tiers or plan.fixed_sum or plan.cost_ratio):
         raise field_error("fixed_sum", _("请至少设定一种给付：住院日津贴、定额给付或自付费用比例"))
     if plan.renews_id is not None:

@@ -206,6 +206,8 @@ def test_a_claim_stores_medical_details_encrypted(plan, enrolled, member_a, admi
         ({"insurance_paid": "8000.125"}, "insurance_paid", "医保报销最多保留两位小数"),
         ({"insurance_paid": Decimal("13000")}, "insurance_paid", "不能超过医疗总费用"),
         ({"total_cost": Decimal("-1")}, "total_cost", "不能为负数"),
+        ({"total_cost": "1e30"}, "total_cost", "不能超过一百亿元"),
+        ({"total_cost": "12,000"}, "total_cost", "不是有效的金额"),
         ({"consent": False}, "consent", "《个人信息保护法》第二十九条"),
         ({"account_name": "李四"}, "account_name", "收款人须为张三本人"),
         ({"account_number": "12ab"}, "account_number", "12至30位数字"),
