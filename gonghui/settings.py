@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "gonghui.contests",
     "gonghui.academy",
     "gonghui.legal",
+    "gonghui.mutual_aid",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("contests/", include("gonghui.contests.urls")),
     path("", include("gonghui.academy.urls")),  # academy/… and the public verify/<token>
     path("legal/", include("gonghui.legal.urls")),
+    path("mutual-aid/", include("gonghui.mutual_aid.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -32,3 +32,30 @@ class OnlyOn(migrations.operations.base.Operation):
 
     def describe(self):
         return f"On {self.vendor}: {self.operation.describe()}"
+
+
+def append_only(table: str, message: str) -> migrations.RunPython:
+    """The database itself refuses to change a row of `table`, whoever asks. Deletes are refused on
+    PostgreSQL too; SQLite keeps DELETE open because Django's test flush empties tables with it
+    (PostgreSQL's flush truncates, which row triggers do not see)."""
+    function, trigger = f"{table}_append_only", f"{table}_no_update"
+    sql = {
+        "postgresql": (
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$\n"
+            f"BEGIN RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql;\n"
+            f"CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {table}\n"
+            f"FOR EACH ROW EXECUTE FUNCTION {function}();",
+            f"DROP TRIGGER IF EXISTS {trigger} ON {table};\nDROP FUNCTION IF EXISTS {function}();",
+        ),
+        "sqlite": (
+            f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table}\nBEGIN SELECT RAISE(ABORT, '{message}'); END;",
+            f"DROP TRIGGER IF EXISTS {trigger};",
+        ),
+    }
+
+    def run(schema_editor, index: int) -> None:
+        pair = sql.get(schema_editor.connection.vendor)
+        if pair:
+            schema_editor.execute(pair[index])
+
+    return migrations.RunPython(lambda apps, editor: run(editor, 0), lambda apps, editor: run(editor, 1))

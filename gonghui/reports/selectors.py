@@ -11,6 +11,7 @@ costs the same number of queries for a union of ten members as for a province.
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
@@ -38,9 +39,12 @@ def kpis_for(root: Organisation, year: int) -> Figures:
     return {key: figures[key] for key in kpi_definitions()}
 
 
-def change(figure: dict) -> int | float | None:
-    """This year's value minus last year's; None when either is unknown or the figure is not a number."""
+def change(figure: dict) -> int | float | Decimal | None:
+    """This year's value minus last year's; None when either is unknown or the figure is not a number.
+    Money comes as a decimal string ("30000.00") and its change is a Decimal."""
     value, previous = figure["value"], figure["previous"]
+    if isinstance(value, str) and isinstance(previous, str):
+        return Decimal(value) - Decimal(previous)
     if not isinstance(value, int | float) or not isinstance(previous, int | float):
         return None
     difference = value - previous

@@ -83,3 +83,44 @@ def test_demo_members_were_adults_when_they_joined(demo):
     for membership in joined.order_by("?")[:500]:
         born = birth_date_of(membership.person.reveal_id_number())
         assert 18 <= age_on(born, membership.started_on) <= 60
+
+
+@pytest.mark.django_db
+def test_the_demo_has_the_mutual_aid_of_the_feature(demo):
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from gonghui.mutual_aid.models import Claim, LedgerEntry, Status
+    from gonghui.reports.selectors import kpis_for
+
+    figures = kpis_for(Organisation.objects.get(code="ZONE"), 2024)
+    assert figures["mutual_aid_enrolments"]["value"] >= 12_000
+    assert figures["mutual_aid_claims_paid"]["value"] > 0 and figures["mutual_aid_days_to_pay"]["value"] > 0
+    assert LedgerEntry.objects.filter(
+        amount=Decimal("30000.00"),
+        plan__kind="critical_illness",
+        paid_on__year=2024,
+        claim__total_cost__gte=Decimal("100000"),
+        union__code="U0001",
+    ).exists()
+    assert set(Claim.objects.filter(filed_on__year=2024).values_list("status", flat=True)) == set(
+        Status.values
+    )
+    assert (
+        Claim.objects.filter(filed_on__year=2023).exists()
+        and Claim.objects.filter(filed_on__year=2025).exists()
+    )
+    paid = LedgerEntry.objects.filter(paid_on__year=2024).aggregate(total=Sum("amount"))["total"]
+    assert Decimal(figures["mutual_aid_paid_amount"]["value"]) == paid
+    for claim in Claim.objects.filter(status__in=["amount_set", "paid", "archived"]).select_related(
+        "plan", "enrolment"
+    ):
+        assert claim.computation[-1] == f"核定给付：{claim.amount:,.2f}元"
+        year_total = Claim.objects.filter(
+            enrolment=claim.enrolment,
+            event_on__year=claim.event_on.year,
+            status__in=["amount_set", "paid", "archived"],
+        ).aggregate(total=Sum("amount"))["total"]
+        if claim.plan.year_limit is not None:
+            assert year_total <= claim.plan.year_limit * claim.enrolment.shares

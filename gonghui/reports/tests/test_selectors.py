@@ -154,6 +154,11 @@ def test_zone_figures_for_2024_and_2023(world):
             "trainee_person_times": 0,
             "trainee_enterprises": 0,
             **LEGAL_NONE,
+            "mutual_aid_enrolments": 0,
+            "mutual_aid_claims": 0,
+            "mutual_aid_claims_paid": 0,
+            "mutual_aid_paid_amount": "0.00",
+            "mutual_aid_days_to_pay": None,
         }
     )
     assert values(figures, "previous") == {
@@ -178,6 +183,11 @@ def test_zone_figures_for_2024_and_2023(world):
         "trainee_person_times": 0,
         "trainee_enterprises": 0,
         **LEGAL_NONE,
+        "mutual_aid_enrolments": 0,
+        "mutual_aid_claims": 0,
+        "mutual_aid_claims_paid": 0,
+        "mutual_aid_paid_amount": "0.00",
+        "mutual_aid_days_to_pay": None,
     }
 
 
@@ -203,6 +213,7 @@ def test_the_report_costs_one_query_per_group_whatever_the_size(world, django_as
     assert len(list(registry.kpis)) == 9
     assert len(list(registry.kpis)) == 8
     assert len(list(registry.kpis)) == 11
+    assert len(list(registry.kpis)) == 10
 
 
 def test_an_empty_subtree_has_zeros_and_no_rate(zone):
