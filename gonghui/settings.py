@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "gonghui.reports",
     "gonghui.coverage",
     "gonghui.rosters",
+    "gonghui.honours",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("gonghui.reports.urls")),
     path("coverage/", include("gonghui.coverage.urls")),
     path("rosters/", include("gonghui.rosters.urls")),
+    path("", include("gonghui.honours.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -91,10 +91,13 @@ class Panel:
 
 @dataclass(frozen=True)
 class Kpi:
+    """parts: for a value that is a mapping (honours_5y: level → kind → n), the label of each key."""
+
     key: str
     label: str
     unit: str
     definition: str
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.figures import Figures
 from gonghui.core.xlsx import workbook as new_workbook
 from gonghui.orgs.models import Organisation
-from gonghui.reports.selectors import change, kpi_definitions, report_sentences
+from gonghui.reports.selectors import as_text, change, kpi_definitions, report_sentences
 
 
 def write_xlsx(root: Organisation, year: int, figures: Figures, out) -> None:
@@ -31,7 +31,14 @@ def write_xlsx(root: Organisation, year: int, figures: Figures, out) -> None:
         sheet.write_row(
             row,
             0,
-            [str(kpi.label), key, figure["value"], figure["previous"], change(figure), str(kpi.unit)],
+            [
+                str(kpi.label),
+                key,
+                as_text(figure["value"], kpi),
+                as_text(figure["previous"], kpi),
+                as_text(change(figure), kpi, signed=True),
+                str(kpi.unit),
+            ],
         )
         sheet.write(row, 6, str(kpi.definition), wrap)
     row = 4 + len(kpis)

@@ -6,6 +6,8 @@ aggregate query returning the value for the year and for the year before — so 
 number of queries for a union of ten members as for a province.
 """
 
+from django.utils.translation import gettext as _
+
 from gonghui.core import registry
 from gonghui.core.figures import Figures
 from gonghui.core.registry import Kpi
@@ -26,12 +28,33 @@ def kpis_for(root: Organisation, year: int) -> Figures:
     return {key: figures[key] for key in kpi_definitions()}
 
 
-def change(figure: dict) -> int | float | None:
-    """This year's value minus last year's; None when either is unknown."""
+def change(figure: dict) -> int | float | dict | None:
+    """This year's value minus last year's (key by key for a mapping); None when either is unknown."""
     if figure["value"] is None or figure["previous"] is None:
         return None
+    if isinstance(figure["value"], dict):
+        return {
+            k: change({"value": v, "previous": figure["previous"].get(k)}) for k, v in figure["value"].items()
+        }
     difference = figure["value"] - figure["previous"]
     return round(difference, 1) if isinstance(difference, float) else difference
+
+
+def as_text(value, kpi: Kpi, *, signed: bool = False):
+    """A mapping value as one line for pages and workbooks ("全国：劳动模范1、五一劳动奖章1；…"), with
+    the KPI's labels for its keys; any other value as it is."""
+    if not isinstance(value, dict):
+        return value
+    labels = dict(kpi.parts)
+
+    def text(v):
+        if isinstance(v, dict):
+            return _("、").join(f"{labels.get(k, k)}{text(inner)}" for k, inner in v.items())
+        if v is None:
+            return "—"
+        return f"+{v}" if signed and v > 0 else str(v)
+
+    return _("；").join(f"{labels.get(k, k)}：{text(v)}" for k, v in value.items())
 
 
 def report_sentences(root: Organisation, figures: Figures) -> list[str]:

@@ -29,9 +29,9 @@ def kpis(request):
             rows=[
                 {
                     "kpi": kpi,
-                    "value": figures[key]["value"],
-                    "previous": figures[key]["previous"],
-                    "change": selectors.change(figures[key]),
+                    "value": selectors.as_text(figures[key]["value"], kpi),
+                    "previous": selectors.as_text(figures[key]["previous"], kpi),
+                    "change": selectors.as_text(selectors.change(figures[key]), kpi, signed=True),
                 }
                 for key, kpi in selectors.kpi_definitions().items()
             ],

@@ -111,6 +111,9 @@ def world(zone, union_a, union_b, admin_a, officer, city_officer):
     return {"city": city, "zone": zone, "union_a": union_a}
 
 
+NO_HONOURS = {level: {"labour_model": 0, "may_day_medal": 0} for level in ("national", "provincial", "city")}
+
+
 def values(figures, when="value"):
     return {key: figure[when] for key, figure in figures.items()}
 
@@ -132,6 +135,7 @@ def test_zone_figures_for_2024_and_2023(world):
             "activities": 3,
             "activity_attendees": 5,  # 2 + 1 + 2 who signed in; the registered absentee does not count
             "welfare_recipients": 3,  # the draft distribution does not count
+            "honours_5y": NO_HONOURS,
         }
     )
     assert values(figures, "previous") == {
@@ -146,6 +150,7 @@ def test_zone_figures_for_2024_and_2023(world):
         "activities": 1,
         "activity_attendees": 1,
         "welfare_recipients": 2,
+        "honours_5y": NO_HONOURS,
     }
 
 
@@ -168,7 +173,7 @@ def test_a_union_as_root(world):
 def test_the_report_costs_one_query_per_group_whatever_the_size(world, django_assert_num_queries):
     with django_assert_num_queries(len(list(registry.kpis))):  # one aggregate each, both years at once
         kpis_for(world["zone"], 2024)
-    assert len(list(registry.kpis)) == 6
+    assert len(list(registry.kpis)) == 7
 
 
 def test_an_empty_subtree_has_zeros_and_no_rate(zone):
