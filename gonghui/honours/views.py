@@ -312,7 +312,11 @@ def talent(request, pk):
 def talent_nominate(request, pk):
     scope_of(request.user).require("honours.nominate")
     person = _person_or_404(request.user, pk)
-    rule = get_or_404(selectors.rules_for(person), pk=request.POST.get("rule", ""))
+    rule_pk = request.POST.get("rule", "")
+    rule = selectors.rules_for(person).filter(pk=rule_pk).first() if rule_pk.isdigit() else None
+    if rule is None:
+        messages.error(request, _("请从符合的资格规则发起推荐"))
+        return _talent_page(request, person)
     rounds = selectors.open_rounds(
         request.user, title=rule.title, level=rule.title_level, on=timezone.localdate()
     )
