@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import ModelChoiceField
 from gonghui.core.widgets import DateInput
-from gonghui.honours.models import Attribute, EligibilityRule, HonourTitle, Level, Objection, Status
+from gonghui.honours.models import (
+    EVIDENCE_LEVELS,
+    Attribute,
+    EligibilityRule,
+    HonourTitle,
+    Level,
+    Objection,
+    Status,
+)
 from gonghui.honours.services import MOVES
 
 
@@ -120,7 +128,7 @@ class RuleForm(forms.Form):
     level = forms.ChoiceField(
         label=_("级别"),
         required=False,
-        choices=[("", _("不限")), *Level.choices, ("zone", _("园区级")), ("enterprise", _("企业级"))],
+        choices=[("", _("不限")), *EVIDENCE_LEVELS.items()],
     )
     max_place = forms.IntegerField(label=_("名次不低于"), min_value=1, required=False)
     craft = forms.CharField(label=_("工种/项目"), max_length=50, required=False)

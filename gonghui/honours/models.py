@@ -23,6 +23,10 @@ class Level(models.TextChoices):
     CITY = "city", _("市级")
 
 
+# The levels a talent-record entry may carry (core.registry.Evidence.level), as pages show them.
+EVIDENCE_LEVELS = {**dict(Level.choices), "zone": _("园区级"), "enterprise": _("企业级")}
+
+
 class Attribute(models.TextChoices):
     """What a candidate is, recorded on the nomination and counted by a round's quotas."""
 
@@ -377,6 +381,7 @@ class Award(models.Model):
     )
     level = models.CharField(_("级别"), max_length=12, choices=Level.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
+    awarded_on = models.DateField(_("授予日期"), null=True, blank=True)
     awarding_body = models.CharField(_("授予机关"), max_length=100)
     organisation = models.ForeignKey(
         "orgs.Organisation",

@@ -419,6 +419,7 @@ def nomination_advance(
             title=round.title,
             level=round.level,
             year=round.year,
+            awarded_on=on,
             awarding_body=round.awarding_body,
             organisation=nomination.union,
             person=nomination.person,

@@ -12,7 +12,7 @@ def award_evidence(person) -> list[Evidence]:
     return [
         Evidence(
             kind="honours.award",
-            on=date(award.year, 12, 31),
+            on=award.awarded_on or date(award.year, 12, 31),
             title=f"{award.year}年{award.get_level_display()}{award.title.name}",
             level=award.level,
             url=reverse("honours:award_list") + f"?year={award.year}",

@@ -251,11 +251,13 @@ def rule_list(request):
         if rule is not None:
             messages.success(request, _("已制定规则：%(name)s") % {"name": rule.name})
             return redirect("honours:rule_list")
-    rules_in_scope = EligibilityRule.objects.visible_to(request.user).select_related("federation", "title")
     labels = dict(_kinds())
-    return render(
-        request, "honours/rule_list.html", {"rules": rules_in_scope, "form": form, "labels": labels}
+    rules_in_scope = list(
+        EligibilityRule.objects.visible_to(request.user).select_related("federation", "title")
     )
+    for rule in rules_in_scope:
+        rule.kind_label = labels.get(rule.evidence_kind, rule.evidence_kind)
+    return render(request, "honours/rule_list.html", {"rules": rules_in_scope, "form": form})
 
 
 # --- the talent record ---

@@ -66,6 +66,9 @@ def certificate(person, *, pk=1, craft="电气", hours="32", revoked=False) -> E
     )
 
 
+LABELS = {"tests.contests": "竞赛成绩", "tests.academy": "培训与证书"}
+
+
 @contextmanager
 def fake_sources(entries: dict):
     """Registers fake talent sources (what the academy and contests apps add on their branches):
@@ -73,7 +76,12 @@ def fake_sources(entries: dict):
     keys = []
     for order, (key, by_person) in enumerate(entries.items(), start=1):
         registry.talent.register(
-            TalentSource(key, key, order, evidence=lambda person, d=by_person: list(d.get(person.pk, [])))
+            TalentSource(
+                key,
+                LABELS.get(key, key),
+                order,
+                evidence=lambda person, d=by_person: list(d.get(person.pk, [])),
+            )
         )
         keys.append(key)
     try:
