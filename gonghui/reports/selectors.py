@@ -54,7 +54,9 @@ def as_text(value, kpi: Kpi, *, signed: bool = False):
             return "—"
         return f"+{v}" if signed and v > 0 else str(v)
 
-    return _("；").join(f"{labels.get(k, k)}：{text(v)}" for k, v in value.items())
+    return _("；").join(
+        _("%(part)s：%(value)s") % {"part": labels.get(k, k), "value": text(v)} for k, v in value.items()
+    )
 
 
 def report_sentences(root: Organisation, figures: Figures) -> list[str]:

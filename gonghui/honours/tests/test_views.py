@@ -210,3 +210,9 @@ def test_pages_for_officers_only(client, request, who, round):
     for name in ("honours:round_list", "honours:tally", "honours:rule_list"):
         assert client.get(reverse(name)).status_code == 404
     assert client.get(reverse("honours:round_detail", args=[round.pk])).status_code == 404
+
+
+def test_the_public_notice_in_english(client, round, member_a, admin_a, officer):
+    publicised(round, member_a.person, by=admin_a, officer=officer)
+    page = client.get(reverse("honours:notice", args=[round.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Public notice of the candidates" in page and "Raise an objection" in page
