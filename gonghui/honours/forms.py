@@ -142,3 +142,18 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["federation"].queryset = federations
         self.fields["evidence_kind"].choices = kinds
+
+
+class AwardForm(forms.Form):
+    title = ModelChoiceField(label=_("荣誉称号"), queryset=HonourTitle.objects.all())
+    level = forms.ChoiceField(label=_("级别"), choices=Level.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=1950, max_value=2100)
+    awarding_body = forms.CharField(label=_("授予机关"), max_length=100)
+    organisation = ModelChoiceField(label=_("所在组织"), queryset=None)
+    person = forms.CharField(
+        label=_("获得者"), required=False, max_length=32, help_text=_("个人荣誉填写公民身份号码或会员证号")
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

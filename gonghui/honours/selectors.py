@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from gonghui.core import registry
 from gonghui.core.registry import Evidence, TalentSource
@@ -121,7 +122,7 @@ def nomination_waiting(user) -> QuerySet[Nomination]:
     """Nominations waiting for this officer's step: in rounds they run, not yet decided."""
     rounds = NominationRound.objects.writable_by(user)
     return Nomination.objects.filter(round__in=rounds).filter(
-        Q(status__in=WAITING) | Q(status=Status.PUBLICITY, publicity_ends_on__lt=date.today())
+        Q(status__in=WAITING) | Q(status=Status.PUBLICITY, publicity_ends_on__lt=timezone.localdate())
     )
 
 

@@ -16,6 +16,7 @@ from gonghui.honours import rules, selectors, services
 from gonghui.honours.forms import (
     AdvanceForm,
     AnswerForm,
+    AwardForm,
     NominateForm,
     ObjectionForm,
     RoundForm,
@@ -212,11 +213,30 @@ def award_list(request):
     scope = scope_of(request.user)
     if not (scope.everything or scope.role in AWARD_READERS):
         raise Http404
+    form = None
+    if scope.can("honours.manage"):
+        unions = Organisation.objects.writable_by(request.user).filter(kind__in=Organisation.GRASSROOTS_KINDS)
+        form = AwardForm(request.POST or None, organisations=unions)
+        if request.method == "POST" and form.is_valid() and _record_award(request, form):
+            return redirect("honours:award_list")
     awards = selectors.award_list(request.user)
     year = request.GET.get("year", "")
     if year.isdigit():
         awards = awards.filter(year=int(year))
-    return render(request, "honours/award_list.html", {"awards": awards[:500], "year": year})
+    return render(request, "honours/award_list.html", {"awards": awards[:500], "year": year, "form": form})
+
+
+def _record_award(request, form) -> bool:
+    data = dict(form.cleaned_data)
+    key = data.pop("person")
+    person = person_by_key(root=data["organisation"], key=key) if key else None
+    if key and person is None:
+        form.add_error("person", _("找不到该会员，请核对公民身份号码或会员证号"))
+        return False
+    award = run_service(form, services.award_record, person=person, by=request.user, **data)
+    if award is not None:
+        messages.success(request, _("已登记：%(award)s") % {"award": award})
+    return award is not None
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.honours import services
-from gonghui.honours.models import Nomination, Objection, Status
+from gonghui.honours.models import HonourTitle, Nomination, Objection, Status
 from gonghui.honours.tests.factories import (
     city_medal_rule,
     contest_result,
@@ -216,3 +216,42 @@ def test_the_public_notice_in_english(client, round, member_a, admin_a, officer)
     publicised(round, member_a.person, by=admin_a, officer=officer)
     page = client.get(reverse("honours:notice", args=[round.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Public notice of the candidates" in page and "Raise an objection" in page
+
+
+def test_staff_record_an_award_and_the_union_reads_it(client, officer, admin_a, admin_b, union_a, member_a):
+    client.force_login(officer)
+    data = {
+        "title": HonourTitle.objects.get(code="labour_model").pk,
+        "level": "provincial",
+        "year": 2021,
+        "awarding_body": "江西省人民政府",
+        "organisation": union_a.pk,
+    }
+    response = client.post(reverse("honours:award_list"), data)
+    assert "授予个人" in response.content.decode()
+    response = client.post(
+        reverse("honours:award_list"), data | {"person": member_a.person.reveal_id_number()}
+    )
+    assert response.status_code == 302
+    client.force_login(admin_a)
+    page = client.get(reverse("honours:award_list")).content.decode()
+    assert member_a.person.name in page and "award-form" not in page
+    client.force_login(admin_b)
+    assert member_a.person.name not in client.get(reverse("honours:award_list")).content.decode()
+
+
+def test_the_todos_count_what_waits_for_the_officer(round, member_a, admin_a, officer):
+    from gonghui.core import registry
+
+    nomination = publicised(round, member_a.person, by=admin_a, officer=officer)
+    services.objection_submit(
+        nomination=nomination,
+        kind="person",
+        name="钱思远",
+        contact="13900002222",
+        content="请核实该候选人的事迹。",
+    )
+    nominate(round, make_member(member_a.union).person, by=admin_a, on=timezone.localdate())
+    assert registry.todos["honours.nominations"].count(officer) == 1  # the new one; 公示 runs on
+    assert registry.todos["honours.objections"].count(officer) == 1
+    assert registry.todos["honours.objections"].count(admin_a) is None
