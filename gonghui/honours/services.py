@@ -261,7 +261,11 @@ def nomination_create(
     on = _today(on)
     scope_of(by).require("honours.nominate")
     round = NominationRound.objects.visible_to(by).require(round)
-    round = NominationRound.objects.select_for_update().select_related("federation", "title").get(pk=round.pk)
+    round = (
+        NominationRound.objects.select_for_update(of=("self",))
+        .select_related("federation", "title")
+        .get(pk=round.pk)
+    )
     union, person, organisation, workplace = _candidate(round, by, person, organisation, on)
     if on > round.closes_on:
         raise field_error("round", _("本次推荐已于%(d)s截止") % {"d": round.closes_on.isoformat()})
@@ -371,7 +375,7 @@ def nomination_advance(
     Nomination.objects.visible_to(by).require(nomination)
     NominationRound.objects.writable_by(by).require(nomination.round_id)
     nomination = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("round__title", "person", "organisation")
         .get(pk=nomination.pk)
     )
