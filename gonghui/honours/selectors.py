@@ -99,10 +99,12 @@ def round_quotas(round: NominationRound) -> list[QuotaState]:
     return quota_states(round.quotas.all(), round.places, attributes)
 
 
-def in_publicity(round: NominationRound) -> QuerySet[Nomination]:
-    """The public notice's candidates: name, workplace, title and deeds — no ID number, no phone."""
+def in_publicity(round: NominationRound, on: date) -> QuerySet[Nomination]:
+    """The public notice's candidates on that day: name, workplace and deeds — no ID number, no phone."""
     return (
-        round.nominations.filter(status=Status.PUBLICITY)
+        round.nominations.filter(
+            status=Status.PUBLICITY, publicity_starts_on__lte=on, publicity_ends_on__gte=on
+        )
         .select_related("person", "organisation")
         .only(
             "pk",

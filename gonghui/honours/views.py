@@ -191,7 +191,7 @@ def notice(request, pk):
     """The public notice (公示) of a round: open to anyone, no sign-in; takes objections."""
     # Unscoped on purpose: the notice is public, and it shows only the candidates in 公示.
     round = get_or_404(NominationRound.objects.select_related("federation", "title"), pk=pk)
-    candidates = list(selectors.in_publicity(round))
+    candidates = list(selectors.in_publicity(round, timezone.localdate()))
     form = ObjectionForm(request.POST or None, request.FILES or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -255,3 +255,12 @@ def test_the_todos_count_what_waits_for_the_officer(round, member_a, admin_a, of
     assert registry.todos["honours.nominations"].count(officer) == 1  # the new one; 公示 runs on
     assert registry.todos["honours.objections"].count(officer) == 1
     assert registry.todos["honours.objections"].count(admin_a) is None
+
+
+def test_the_notice_closes_with_its_period(client, round, member_a, admin_a, officer):
+    nomination = publicised(round, member_a.person, by=admin_a, officer=officer)
+    Nomination.objects.filter(pk=nomination.pk).update(
+        publicity_starts_on=date(2024, 6, 3), publicity_ends_on=date(2024, 6, 11)
+    )
+    page = client.get(reverse("honours:notice", args=[round.pk])).content.decode()
+    assert "目前没有公示中的候选人" in page and "objection-form" not in page
