@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "gonghui.academy",
     "gonghui.legal",
     "gonghui.mutual_aid",
+    "gonghui.honours",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("gonghui.academy.urls")),  # academy/… and the public verify/<token>
     path("legal/", include("gonghui.legal.urls")),
     path("mutual-aid/", include("gonghui.mutual_aid.urls")),
+    path("", include("gonghui.honours.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

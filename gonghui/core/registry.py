@@ -106,13 +106,15 @@ class Kpi:
     rows(root, year, user) → Rows: the records the figure counts, within what the user may see (None:
     the figure has no drill-down). For a count, rows.queryset.count() equals the figure's value (for
     an officer who sees the whole subtree); for a rate, the rows of its whole, a column saying which
-    are counted."""
+    are counted. parts: for a value that is a mapping (honours_5y: level → kind → n), the label of
+    each key."""
 
     key: str
     label: str
     unit: str
     definition: str
     rows: Callable | None = None
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

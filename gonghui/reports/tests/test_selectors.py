@@ -116,6 +116,7 @@ LEGAL_NONE = dict.fromkeys(
     ("lawyers", "legal_consultations", "legal_aid_cases", "disputes", "disputes_to_arbitration"), 0
 )
 LEGAL_NONE |= {"mediation_success_rate": None, "mediations_within_limit": None}
+NO_HONOURS = {level: {"labour_model": 0, "may_day_medal": 0} for level in ("national", "provincial", "city")}
 
 
 def values(figures, when="value"):
@@ -159,6 +160,7 @@ def test_zone_figures_for_2024_and_2023(world):
             "mutual_aid_claims_paid": 0,
             "mutual_aid_paid_amount": "0.00",
             "mutual_aid_days_to_pay": None,
+            "honours_5y": NO_HONOURS,
         }
     )
     assert values(figures, "previous") == {
@@ -188,6 +190,7 @@ def test_zone_figures_for_2024_and_2023(world):
         "mutual_aid_claims_paid": 0,
         "mutual_aid_paid_amount": "0.00",
         "mutual_aid_days_to_pay": None,
+        "honours_5y": NO_HONOURS,
     }
 
 
@@ -214,6 +217,7 @@ def test_the_report_costs_one_query_per_group_whatever_the_size(world, django_as
     assert len(list(registry.kpis)) == 8
     assert len(list(registry.kpis)) == 11
     assert len(list(registry.kpis)) == 10
+    assert len(list(registry.kpis)) == 7
 
 
 def test_an_empty_subtree_has_zeros_and_no_rate(zone):
