@@ -70,3 +70,19 @@ def test_concurrent_completions_of_one_trainee_give_one_certificate(ready, acade
 def test_concurrent_completions_of_different_trainees_get_different_numbers(ready, academy_staff):
     outcomes = at_once(4, lambda i: services.enrolment_complete(enrolment=ready[i], by=academy_staff).number)
     assert sorted(outcomes) == [f"GJXY-{timezone.localdate().year}-{n:06d}" for n in range(1, 5)]
+
+
+def test_concurrent_enrolments_never_seat_more_than_the_places(zone, academy_staff, union_a, enterprise_a):
+    from gonghui.members.tests.factories import make_member
+
+    klass = make_class(make_course(zone, by=academy_staff), by=academy_staff, capacity=2)
+    people = [make_member(union_a, enterprise=enterprise_a).person for _ in range(6)]
+    outcomes = at_once(
+        6,
+        lambda i: (
+            services.enrolment_create(
+                training_class=klass, person=people[i], by=academy_staff, on=date(2024, 5, 1)
+            ).status
+        ),
+    )
+    assert sorted(outcomes) == ["enrolled"] * 2 + ["waiting"] * 4
