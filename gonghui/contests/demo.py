@@ -34,7 +34,8 @@ JUDGE = ("contest-judge", "竞赛裁判长（评分、签字）")
 SIGN_INS = (JUDGE,)
 LEVELS = ["未完成或严重违规", "基本完成，有明显缺陷", "完成，动作规范", "完成，熟练精准"]
 
-# (year, title, level, date, events (name, competitors), open: the last event still being scored)
+# (year, title, level, date, events (name, competitors)); a city-level contest is organised by the
+# city federation with the zone's, and the demo worker is among its winners (for the talent record)
 CONTESTS = [
     (2023, "2023年经开区职工职业技能竞赛", "zone", date(2023, 5, 18), [("电芯目检", 40), ("叉车", 42)]),
     (2023, "2023年经开区电气技能比武", "zone", date(2023, 10, 19), [("电气电工", 38), ("PLC", 30)]),
@@ -48,8 +49,8 @@ CONTESTS = [
     (2024, "2024年经开区“安康杯”电气技能竞赛", "zone", date(2024, 9, 12), [("PLC", 40), ("电气电工", 46)]),
     (
         2024,
-        "2024年锂电产业链劳动和技能竞赛",
-        "zone",
+        "2024年明月市锂电产业链劳动和技能竞赛",
+        "city",
         date(2024, 11, 14),
         [("二次元测量", 36), ("电芯目检", 42)],
     ),
@@ -131,7 +132,10 @@ def build_contests(seed: int, worker_id: int) -> None:
             rules="按国家职业技能标准命题，理论占30%，实操占70%。",
             created_by=staff,
         )
-        ContestOrganiser.objects.create(contest=contest, organisation=zone)
+        organisers = [zone, zone.parent] if level == "city" else [zone]
+        ContestOrganiser.objects.bulk_create(
+            [ContestOrganiser(contest=contest, organisation=o) for o in organisers]
+        )
         pool = [m for m in memberships if m[4] <= held_on and (m[5] is None or m[5] > held_on)]
         for position, (name, size) in enumerate(events):
             scoring = title == STILL_SCORING
@@ -160,7 +164,8 @@ def build_contests(seed: int, worker_id: int) -> None:
             )
             eligible = [m for m in pool if m[3] not in judge_enterprises]
             chosen = faker.random.sample(eligible, size)
-            if year == 2024 and position == 0 and not any(m[1] == worker_id for m in chosen):
+            star = level == "city" and position == 0
+            if star and not any(m[1] == worker_id for m in chosen):
                 mine = next((m for m in pool if m[1] == worker_id), None)
                 if mine is not None and mine[3] not in judge_enterprises:
                     chosen[0] = mine
@@ -178,15 +183,23 @@ def build_contests(seed: int, worker_id: int) -> None:
                     for number, (membership, person, union, enterprise, _s, _e) in enumerate(chosen, start=1)
                 ]
             )
-            _score(faker, registrations, criteria, judges, scored=size // 2 if scoring else size)
+            best = next((r.pk for r in registrations if star and r.person_id == worker_id), None)
+            _score(faker, registrations, criteria, judges, scored=size // 2 if scoring else size, best=best)
             if not scoring:
                 _lock(event, chief, supervisor, held_on)
 
 
-def _score(faker, registrations, criteria, judges, *, scored: int) -> None:
+PERFECT = {"理论考试": [0], "安全检查": [0], "操作规范": [3, 3], "用时": [480]}
+
+
+def _score(faker, registrations, criteria, judges, *, scored: int, best: int | None) -> None:
+    """The first `scored` competitors scored; `best` (a registration) with a perfect sheet."""
     scores = []
     for registration in registrations[:scored]:
-        for name, values in _values(faker).items():
+        values_of = _values(faker)
+        if registration.pk == best:
+            values_of = PERFECT
+        for name, values in values_of.items():
             criterion = criteria[name]
             for judge, value in zip(
                 judges[:2] if criterion.is_judgement else judges[:1], values, strict=False

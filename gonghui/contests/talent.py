@@ -1,5 +1,5 @@
 """A worker's contest results on their talent record (registry.talent): one entry per result of a
-locked event, with the contest's level, the place, the event as the craft and the award."""
+published event, with the contest's level, the place, the event as the craft and the award."""
 
 from django.urls import reverse
 
@@ -11,7 +11,7 @@ KIND = "contests.result"
 
 def evidence(person) -> list[Evidence]:
     results = (
-        Result.objects.filter(registration__person=person, event__status="locked")
+        Result.objects.filter(registration__person=person, event__published_at__isnull=False)
         .select_related("event__contest")
         .order_by("-event__contest__held_on", "pk")
     )

@@ -341,6 +341,8 @@ def test_kpis_and_talent_evidence(event, panel, entered, zone, officer):
         "contest_participants": {"value": 2, "previous": 0},
         "contest_awards": {"value": 2, "previous": 0},
     }
+    assert talent.evidence(entered[0].person) == []  # not before the ranking is published
+    services.event_publish(event=event, by=officer)
     (entry,) = talent.evidence(entered[0].person)
     assert (entry.kind, entry.level, entry.place, entry.craft) == ("contests.result", "zone", 1, "叉车")
     assert "一等奖" in entry.title and entry.ref == f"contests.result:{entered[0].result.pk}"

@@ -27,6 +27,8 @@ def test_the_demo_report_for_2024():
     assert holiday.signed_off_by_id and holiday.signed_off_by_id != holiday.created_by_id
     assert figures["welfare_recipients"]["value"] >= holiday.recipients.count() > 0
     assert 0 < figures["coverage_rate"]["value"] < 100
+    assert figures["contests"] == {"value": 3, "previous": 2}  # and 3 in 2025
+    assert figures["contest_participants"]["value"] >= 300 and figures["contest_awards"]["value"] > 0
     assert report_sentences(zone, figures)[0].startswith(
         "全区共有企业工会195家，较去年新增16家，新增工会会员1800余人"
     )
