@@ -2,6 +2,10 @@
 
 from collections.abc import Iterable
 
+from django.db.models import F, Sum
+
+from gonghui.core.registry import ChartData
+
 YEARS_SHOWN = 6
 
 
@@ -19,3 +23,22 @@ def running_totals(by_year: dict[int, int], years: Iterable[int]) -> list[int]:
         total += by_year.get(year, 0)
         totals.append(total)
     return totals
+
+
+def over_the_years(rollup, root, year: int, *, total: tuple[str, str], new: str, labels, unit) -> ChartData:
+    """A roll-up's year-end total (total[0] − total[1], summed up to each year) and the year's `new`,
+    for the report's year and up to five before it (one query)."""
+    plus, minus = total
+    rows = (
+        rollup.objects.filter(organisation=root, month__year__lte=year)
+        .values("month__year")
+        .annotate(net=Sum(F(plus) - F(minus)), new=Sum(new))
+    )
+    net = {r["month__year"]: r["net"] for r in rows}
+    added = {r["month__year"]: r["new"] for r in rows}
+    years = years_up_to(year, min(net, default=None))
+    return ChartData(
+        x_labels=[str(y) for y in years],
+        series=[(labels[0], running_totals(net, years)), (labels[1], [added.get(y, 0) for y in years])],
+        unit=unit,
+    )

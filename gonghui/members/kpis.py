@@ -32,7 +32,7 @@ def members(root: Organisation, year: int) -> Figures:
     return split(row, aggregates)
 
 
-def _new_memberships(root: Organisation, year: int):
+def new_memberships(root: Organisation, year: int):
     """Memberships that make their person a new member of root's subtree in the year."""
     transferred_inside = Exists(
         Membership.objects.filter(
@@ -73,10 +73,10 @@ def members_total_rows(root: Organisation, year: int, user) -> Rows:
 
 def members_new_rows(root: Organisation, year: int, user) -> Rows:
     """The new members, each once, with the first membership of the year that counts them."""
-    first = _new_memberships(root, year).filter(person_id=OuterRef("pk")).order_by("started_on", "pk")
+    first = new_memberships(root, year).filter(person_id=OuterRef("pk")).order_by("started_on", "pk")
     people = (
         Person.objects.visible_to(user)
-        .filter(pk__in=_new_memberships(root, year).values("person_id"))
+        .filter(pk__in=new_memberships(root, year).values("person_id"))
         .annotate(
             first_on=Subquery(first.values("started_on")[:1]),
             first_union=Subquery(first.values("union__name")[:1]),

@@ -1,10 +1,10 @@
 """The unions' and coverage charts of the dashboard and the annual report (one query each)."""
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.charts import running_totals, years_up_to
+from gonghui.core.charts import over_the_years
 from gonghui.core.figures import year_bounds
 from gonghui.core.registry import Chart, ChartData
 from gonghui.orgs.kpis import existing, in_subtree, standing_at
@@ -12,20 +12,13 @@ from gonghui.orgs.models import Enterprise, UnionMonth
 
 
 def unions_by_year(root, year: int) -> ChartData:
-    rows = (
-        UnionMonth.objects.filter(organisation=root, month__year__lte=year)
-        .values("month__year")
-        .annotate(net=Sum(F("established") - F("dissolved")), new=Sum("established"))
-    )
-    net = {r["month__year"]: r["net"] for r in rows}
-    new = {r["month__year"]: r["new"] for r in rows}
-    years = years_up_to(year, min(net, default=None))
-    return ChartData(
-        x_labels=[str(y) for y in years],
-        series=[
-            (_("年末基层工会"), running_totals(net, years)),
-            (_("当年新建工会"), [new.get(y, 0) for y in years]),
-        ],
+    return over_the_years(
+        UnionMonth,
+        root,
+        year,
+        total=("established", "dissolved"),
+        new="established",
+        labels=(_("年末基层工会"), _("当年新建工会")),
         unit=_("家"),
     )
 

@@ -74,8 +74,6 @@ def dashboard(context):
         sentences=report.sentences,
         charts=selectors.chart_links(root, year),
         report_url=f"{reverse('reports:kpis')}?{query}",
-        query=query,
-        empty=report.empty,
         no_data_note=_("该年度没有记录，各项为0") if report.empty else "",
     )
     return out

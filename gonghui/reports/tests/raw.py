@@ -1,30 +1,20 @@
 """The member and union KPIs computed from the raw rows (memberships, organisations): what the
 roll-ups must always equal. The tests compare the two; bench/kpis.py does the same in SQL."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from gonghui.core.figures import Figures, both_years, split, year_bounds
+from gonghui.members.kpis import new_memberships
 from gonghui.members.models import Membership, active_on
 from gonghui.orgs.kpis import standing_at
 from gonghui.orgs.models import Organisation
 
 
 def members(root: Organisation, year: int) -> Figures:
-    transferred_inside = Exists(
-        Membership.objects.filter(
-            person_id=OuterRef("person_id"),
-            ended_on=OuterRef("started_on"),
-            end_reason=Membership.EndReason.TRANSFERRED_OUT,
-            union__path__startswith=root.path,
-        )
-    )
     aggregates = {
         "members_total": lambda y: Count("person_id", distinct=True, filter=active_on(year_bounds(y)[1])),
         "members_new": lambda y: Count(
-            "person_id",
-            distinct=True,
-            filter=Q(started_on__range=year_bounds(y))
-            & (Q(start_reason=Membership.StartReason.JOINED) | ~transferred_inside),
+            "person_id", distinct=True, filter=Q(pk__in=new_memberships(root, y).values("pk"))
         ),
     }
     row = Membership.objects.filter(union__path__startswith=root.path).aggregate(
