@@ -140,6 +140,8 @@ class Report:
 def _all_zero(value) -> bool:
     if isinstance(value, dict):
         return all(_all_zero(v) for v in value.values())
+    if isinstance(value, str):  # money, as a decimal string
+        return Decimal(value) == 0
     return value in (0, None)
 
 

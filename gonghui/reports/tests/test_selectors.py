@@ -213,11 +213,6 @@ def test_a_union_as_root(world):
 def test_the_report_costs_one_query_per_group_whatever_the_size(world, django_assert_num_queries):
     with django_assert_num_queries(len(list(registry.kpis))):  # one aggregate each, both years at once
         kpis_for(world["zone"], 2024)
-    assert len(list(registry.kpis)) == 9
-    assert len(list(registry.kpis)) == 8
-    assert len(list(registry.kpis)) == 11
-    assert len(list(registry.kpis)) == 10
-    assert len(list(registry.kpis)) == 7
 
 
 def test_an_empty_subtree_has_zeros_and_no_rate(zone):

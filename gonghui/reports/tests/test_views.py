@@ -192,7 +192,7 @@ def test_the_figures_in_english(client, officer, zone):
 
 @pytest.fixture
 def nested_kpi(monkeypatch):
-    """A KPI shaped like the honours app's honours_5y: a dict by level and kind."""
+    """A KPI shaped like the honours app's honours_5y (a dict by level and kind), under a key of its own."""
     from gonghui.core.registry import Kpi, KpiGroup
 
     def compute(root, year):
@@ -200,13 +200,13 @@ def nested_kpi(monkeypatch):
             "national": {"labour_model": 1, "may_day_medal": 1},
             "provincial": {"labour_model": 2, "may_day_medal": 4},
         }
-        return {"honours_5y": {"value": value, "previous": value}}
+        return {"nested_5y": {"value": value, "previous": value}}
 
     group = KpiGroup(
-        "test.honours",
+        "test.nested",
         order=99,
         compute=compute,
-        kpis=(Kpi("honours_5y", "五年荣誉", "项", "近五年获得的荣誉。"),),
+        kpis=(Kpi("nested_5y", "五年荣誉", "项", "近五年获得的荣誉。"),),
     )
     monkeypatch.setitem(registry.kpis._items, group.key, group)
     return group
@@ -222,7 +222,7 @@ def test_a_nested_figure_renders_on_the_page_in_the_workbook_and_the_pdf(client,
     assert "national" in page and "may_day_medal 1" in page
     book = client.get(reverse("reports:download"), {"org": "ZONE", "year": 2024, "format": "xlsx"}).content
     rows = list(openpyxl.load_workbook(io.BytesIO(book))["指标"].iter_rows(values_only=True))
-    assert ("五年荣誉（provincial.may_day_medal）", "honours_5y.provincial.may_day_medal", 4, 4, 0) in [
+    assert ("五年荣誉（provincial.may_day_medal）", "nested_5y.provincial.may_day_medal", 4, 4, 0) in [
         r[:5] for r in rows
     ]
     pdf = client.get(reverse("reports:download"), {"org": "ZONE", "year": 2024, "format": "pdf"}).content
@@ -231,4 +231,4 @@ def test_a_nested_figure_renders_on_the_page_in_the_workbook_and_the_pdf(client,
     json_figures = client.get(
         reverse("reports:download"), {"org": "ZONE", "year": 2024, "format": "json"}
     ).json()
-    assert json_figures["honours_5y"]["value"]["provincial"]["may_day_medal"] == 4
+    assert json_figures["nested_5y"]["value"]["provincial"]["may_day_medal"] == 4
