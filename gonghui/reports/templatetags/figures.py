@@ -45,9 +45,18 @@ def is_nested(value) -> bool:
 
 
 @register.filter
-def nested_rows(value) -> list[tuple[str, list[tuple[str, object]]]]:
-    """{"national": {"labour_model": 1, …}, …} → [("national", [("labour_model", 1), …]), …]."""
-    return [(str(k), list(v.items()) if isinstance(v, dict) else [("", v)]) for k, v in (value or {}).items()]
+def nested_rows(value, kpi=None) -> list[tuple[str, list[tuple[str, object]]]]:
+    """{"national": {"labour_model": 1, …}, …} → [("全国", [("劳动模范", 1), …]), …], each key named by
+    the KPI's parts where it gives a label (the key itself otherwise)."""
+    labels = {key: str(label) for key, label in getattr(kpi, "parts", ())}
+
+    def name(key):
+        return labels.get(str(key), str(key))
+
+    return [
+        (name(k), [(name(part), n) for part, n in v.items()] if isinstance(v, dict) else [("", v)])
+        for k, v in (value or {}).items()
+    ]
 
 
 @register.inclusion_tag("reports/dashboard.html", takes_context=True)
