@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"gonghui-test-{os.getpid()}.sqlite3")
     }
+
+# A workflow of its own for core's state-machine tests (gonghui/core/tests/test_statemachine.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "gonghui.core.tests.workflow"]  # noqa: F405

@@ -224,7 +224,9 @@ def _lock(event, chief, supervisor, held_on) -> None:
             SignOff(event=event, round=1, capacity=Judge.Capacity.SUPERVISOR, user=supervisor),
         ]
     )
-    EventHistory.objects.create(event=event, from_status="open", to_status="locked", by=supervisor)
+    EventHistory.objects.create(
+        event=event, from_state="open", to_state="locked", by=supervisor, by_name=supervisor.username
+    )
     Event.objects.filter(pk=event.pk).update(status=Event.Status.LOCKED, published_at=_at(held_on))
     store_results(event)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.contests.marking import describe_step
 from gonghui.core.roles import Role
 from gonghui.core.scope import Reach, ScopedQuerySet, Visibility
+from gonghui.core.statemachine import StateHistory
 from gonghui.members.models import Membership
 
 
@@ -581,15 +582,12 @@ class SignOff(models.Model):
         return f"{self.event} · {self.capacity} · {self.round}"
 
 
-class EventHistory(models.Model):
+class EventHistory(StateHistory):
     """Every move of an event's status (lock, re-open), who made it, when and why."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=8, choices=Event.Status.choices)
-    to_status = models.CharField(max_length=8, choices=Event.Status.choices)
-    reason = models.CharField(_("原因"), max_length=200, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+
+    states = Event.Status
 
     objects = ScopedQuerySet.as_manager()
     visibility = staff_only("event__contest")
@@ -598,7 +596,7 @@ class EventHistory(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.event}: {self.from_status} → {self.to_status}"
+        return f"{self.event}: {self.from_state} → {self.to_state}"
 
 
 class Result(models.Model):

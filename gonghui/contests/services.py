@@ -3,8 +3,8 @@ one transaction with its audit row.
 
 Federation staff holding contests.manage run the contests their federation's subtree organises; a
 union admin registers their own members; a worker registers themself; an event's judges score it;
-its 裁判长 and 监督 sign it off, which locks it. An event's status moves by one table (MOVES) and
-one function (_move), which records each move in EventHistory.
+its 裁判长 and 监督 sign it off, which locks it. An event's status moves by EVENT_MACHINE and core's
+one transition function, which records each move in EventHistory.
 """
 
 from datetime import date
@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.contests import marking, selectors
 from gonghui.contests.models import (
@@ -35,6 +36,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
 from gonghui.core.roles import Role
 from gonghui.core.scope import NotInScope, scope_of
+from gonghui.core.statemachine import Machine, Move, Who, transition
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Organisation
 
@@ -465,21 +467,46 @@ def _check_agreement(registration, criterion, flag: Flag | None, by, reason: str
 
 # --- lock, re-open, publish ---
 
-MOVES = {
-    (Event.Status.OPEN, Event.Status.LOCKED),
-    (Event.Status.LOCKED, Event.Status.OPEN),
-}
+
+def _runs_it(scope, event: Event) -> bool:
+    return scope.can(MANAGE) and Event.objects.writable_by(scope).filter(pk=event.pk).exists()
 
 
-def _move(event: Event, to: str, by, reason: str = "") -> None:
-    """The one transition of an event's status: checks the move, records who, when and why."""
-    if (event.status, to) not in MOVES:
-        raise field_error(
-            "reason", _("该项目当前为%(status)s，不能这样变更") % {"status": event.get_status_display()}
-        )
-    EventHistory.objects.create(event=event, from_status=event.status, to_status=to, reason=reason, by=by)
-    event.status = to
-    event.save(update_fields=["status", "round", "published_at"])
+def _signs_it(scope, event: Event) -> bool:
+    capacities = [Judge.Capacity.CHIEF, Judge.Capacity.SUPERVISOR]
+    return event.judges.filter(user_id=scope.user_id, capacity__in=capacities).exists()
+
+
+# An event's status: locked when both its 裁判长 and 监督 have signed, re-opened by its staff with the
+# reason.
+EVENT_MACHINE = Machine(
+    model=Event,
+    history=EventHistory,
+    subject="event",
+    state="status",
+    field="reason",
+    reason_field="reason",
+    noun=gettext_lazy("该项目"),
+    reach=lambda scope, event: _runs_it(scope, event) or _signs_it(scope, event),
+    related=("contest",),
+    moves=(
+        Move(
+            "contest.sign_off",
+            gettext_lazy("锁定成绩"),
+            (Event.Status.OPEN,),
+            Event.Status.LOCKED,
+            Who(gettext_lazy("裁判长和监督签字"), _signs_it),
+        ),
+        Move(
+            "contest.reopen",
+            gettext_lazy("重新开启"),
+            (Event.Status.LOCKED,),
+            Event.Status.OPEN,
+            Who(gettext_lazy("竞赛工作人员"), _runs_it),
+            reason=gettext_lazy("重新开启的原因"),
+        ),
+    ),
+)
 
 
 def lock_problems(event: Event) -> list[str]:
@@ -519,16 +546,22 @@ def event_sign_off(*, event: Event, by) -> Event:
             SignOff.objects.create(event=event, round=event.round, capacity=judge.capacity, user=by)
     except IntegrityError:
         raise field_error("reason", _("裁判长和监督须由两人分别签字")) from None
-    locked = event.sign_offs.filter(round=event.round).count() == 2
-    if locked:
-        _move(event, Event.Status.LOCKED, by)
-        store_results(event)
-    audit_record(
-        actor=by,
-        action="contest.sign_off",
-        obj=event,
-        detail={"capacity": judge.capacity, "round": event.round, "locked": locked},
+    if event.sign_offs.filter(round=event.round).count() < 2:
+        audit_record(
+            actor=by,
+            action="contest.sign_off",
+            obj=event,
+            detail={"capacity": judge.capacity, "round": event.round, "locked": False},
+        )
+        return event
+    event, _step = transition(
+        EVENT_MACHINE,
+        event,
+        Event.Status.LOCKED,
+        by=by,
+        audit_detail={"capacity": judge.capacity, "round": event.round, "locked": True},
     )
+    store_results(event)
     return event
 
 
@@ -561,16 +594,16 @@ def event_reopen(*, event: Event, reason: str, by) -> Event:
     publication are withdrawn and the next lock needs both sign-offs again."""
     event = _managed_event(event, by, field="reason", open_only=False)
     reason = (reason or "").strip()
-    if not reason:
-        raise field_error("reason", _("重新开启须填写原因"))
-    if not event.is_locked:
-        raise field_error("reason", _("该项目尚未锁定，无需重新开启"))
-    event.results.all().delete()
-    event.round += 1
-    event.published_at = None
-    _move(event, Event.Status.OPEN, by, reason)
-    audit_record(
-        actor=by, action="contest.reopen", obj=event, detail={"reason": reason, "round": event.round}
+    if event.is_locked:
+        event.results.all().delete()
+    event, _step = transition(
+        EVENT_MACHINE,
+        event,
+        Event.Status.OPEN,
+        by=by,
+        note=reason,
+        changes={"round": event.round + 1, "published_at": None},
+        audit_detail={"reason": reason, "round": event.round + 1},
     )
     return event
 

@@ -87,15 +87,22 @@ class _Histories:
     def __init__(self, staff: User, leader: User):
         self.staff, self.leader = staff, leader
         self.steps: list[tuple[Founding, FoundingStep]] = []
+        self.reached: dict[int, str] = {}  # id of a founding → its last step recorded
 
     def record(self, founding: Founding, step: Step, on: date, data: dict | None = None):
         by = self.leader if RULES.get(step) and RULES[step].actor == Actor.APPROVAL else self.staff
-        self.steps.append(
-            (
-                founding,
-                FoundingStep(step=step, on=on, at=_aware(on), by=by, note=NOTES[step], data=data or {}),
-            )
+        record = FoundingStep(
+            from_state=self.reached.get(id(founding), ""),
+            to_state=step,
+            on=on,
+            at=_aware(on),
+            by=by,
+            by_name=by.username,
+            note=NOTES[step],
+            data=data or {},
         )
+        self.reached[id(founding)] = step
+        self.steps.append((founding, record))
 
     def save(self):
         for founding, step in self.steps:
@@ -103,10 +110,12 @@ class _Histories:
         FoundingStep.objects.bulk_create([s for _f, s in self.steps], batch_size=1000)
         documents = []
         for _founding, step in self.steps:
-            if step.step in DOCUMENTS:
-                path = default_storage.save(f"founding/{step.founding_id}/{step.step}.pdf", ContentFile(PDF))
+            if step.to_state in DOCUMENTS:
+                path = default_storage.save(
+                    f"founding/{step.founding_id}/{step.to_state}.pdf", ContentFile(PDF)
+                )
                 documents.append(
-                    FoundingDocument(step=step, file=path, name=DOCUMENTS[step.step], size=len(PDF))
+                    FoundingDocument(step=step, file=path, name=DOCUMENTS[step.to_state], size=len(PDF))
                 )
         FoundingDocument.objects.bulk_create(documents)
 

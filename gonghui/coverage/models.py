@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.roles import Role
 from gonghui.core.scope import Reach, ScopedQuerySet, Visibility
+from gonghui.core.statemachine import StateHistory
 from gonghui.orgs.models import Enterprise, Organisation
 
 FEDERATION = {Role.FEDERATION_STAFF: Reach.TREE}
@@ -167,20 +168,16 @@ class Founding(models.Model):
         return self.state not in FINAL_STEPS
 
 
-class FoundingStep(models.Model):
+class FoundingStep(StateHistory):
     """The history: one row per recorded step (who, when, the note, the step's data, the documents)."""
 
     founding = models.ForeignKey(
         Founding, verbose_name=_("建会流程"), on_delete=models.PROTECT, related_name="steps"
     )
-    step = models.CharField(_("步骤"), max_length=20, choices=Step.choices)
     on = models.DateField(_("办理日期"))
-    at = models.DateTimeField(_("登记时间"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("步骤内容"), default=dict, blank=True)
+
+    states = Step
 
     objects = ScopedQuerySet.as_manager()
     visibility = Visibility(
@@ -191,10 +188,10 @@ class FoundingStep(models.Model):
         verbose_name = _("建会步骤")
         verbose_name_plural = _("建会步骤")
         ordering = ["founding_id", "at", "id"]
-        constraints = [models.UniqueConstraint(fields=["founding", "step"], name="founding_step_once")]
+        constraints = [models.UniqueConstraint(fields=["founding", "to_state"], name="founding_step_once")]
 
     def __str__(self):
-        return f"{self.founding} · {self.get_step_display()}"
+        return f"{self.founding} · {self.to_label}"
 
 
 def document_path(instance: "FoundingDocument", filename: str) -> str:

@@ -13,9 +13,10 @@ Who records what — decided here, once:
   by federation staff in scope.
 - Once founded, the new union's admin can read the founding's history; union admins never change it.
 
-The workflow is data (FLOW, RULES) plus one transition function, founding_advance, which checks the
-move against the state and the role, validates the step's content, applies its effect and records
-who, when, the note and the documents in one transaction with the audit row. It refuses everything
+The workflow is data (FLOW, RULES, FOUNDING_MACHINE) moved by core's one transition function, through
+founding_advance: it checks the move against the state and the role, validates the step's content,
+applies its effect and records who, when, the note and the documents in one transaction with the
+audit row. It refuses everything
 else with a message a user understands, and then nothing is saved.
 """
 
@@ -38,6 +39,7 @@ from gonghui.core.dates import not_future, term_end_for
 from gonghui.core.errors import field_error
 from gonghui.core.roles import Role
 from gonghui.core.scope import scope_of
+from gonghui.core.statemachine import Context, Machine, Move, transition
 from gonghui.core.uploads import validate_document
 from gonghui.core.validators import birth_date_of, normalise_name
 from gonghui.coverage.models import (
@@ -241,9 +243,74 @@ def founding_start(*, enterprise: Enterprise, on: date, by, note: str = "") -> F
         raise ValidationError(_("%(e)s已有进行中的建会流程") % {"e": enterprise}, code="open_founding")
     not_future(on, field="on", label=_("办理日期"))
     founding = Founding.objects.create(enterprise=enterprise, state=Step.STARTED, state_on=on)
-    FoundingStep.objects.create(founding=founding, step=Step.STARTED, on=on, by=by, note=note.strip())
+    FoundingStep.objects.create(
+        founding=founding, to_state=Step.STARTED, on=on, by=by, by_name=by.get_username(), note=note.strip()
+    )
     audit_record(actor=by, action="founding.started", obj=founding, detail={"on": on.isoformat()})
     return founding
+
+
+def _check_rule(founding: Founding, context: Context) -> None:
+    """经办与审批分离, and the documents the step must carry."""
+    step = context.move.target
+    rule = RULES[step]
+    if (
+        rule.actor == Actor.APPROVAL
+        and founding.steps.filter(to_state__in=PREPARATORY_STEPS, by=context.by).exists()
+    ):
+        raise ValidationError(
+            _("您经办过本企业的建会事项，不能审批自己经办的请示；请由其他工作人员办理「%(step)s」")
+            % {"step": Step(step).label},
+            code="own_request",
+        )
+    documents = context.data["documents"]
+    if rule.document and not documents:
+        raise field_error("documents", _("请上传%(what)s") % {"what": rule.document}, code="required")
+    for upload in documents:
+        validate_document(upload)
+
+
+def _record_content(founding: Founding, context: Context) -> None:
+    """The step's content, validated (and its effect applied, e.g. 成立 creates the union)."""
+    content = STEP_CONTENT.get(context.move.target, _no_content)
+    context.history["data"] = content(founding, context.data["content"], on=context.on, by=context.by)
+
+
+def _step_move(source: tuple[str, ...], step: Step) -> Move:
+    return Move(
+        f"founding.{step.value}",
+        step.label,
+        source,
+        step,
+        reason=RULES[step].note_required,
+        guard=_check_rule,
+        effect=_record_content,
+    )
+
+
+def _out_of_order(founding: Founding, move: Move) -> str:
+    step = Step(move.target)
+    if founding.steps.filter(to_state=step).exists():
+        return _("「%(step)s」已经办理过了") % {"step": step.label}
+    return _("不能跳过步骤：「%(current)s」之后应办理「%(next)s」") % {
+        "current": Step(founding.state).label,
+        "next": next_step(founding.state).label,
+    }
+
+
+FOUNDING_MACHINE = Machine(
+    model=Founding,
+    history=FoundingStep,
+    subject="founding",
+    noun=gettext_lazy("建会流程"),
+    guard=lambda founding, context: _check_on(founding, context.on),
+    explain=_out_of_order,
+    related=("enterprise__union",),
+    moves=(
+        *(_step_move((source,), step) for source, step in zip(FLOW, FLOW[1:], strict=False)),
+        _step_move(FLOW[:-1], Step.DROPPED),
+    ),
+)
 
 
 @transaction.atomic
@@ -257,57 +324,32 @@ def founding_advance(
     documents: Sequence[UploadedFile] = (),
     data: dict | None = None,
 ) -> FoundingStep:
-    """The one transition function of the founding workflow (see the module docstring)."""
+    """Records one step of the founding workflow through FOUNDING_MACHINE (see the module docstring)."""
     _check_may_act(founding, by)
-    founding = (
-        Founding.objects.select_for_update(of=("self",))
-        .select_related("enterprise__union")
-        .get(pk=founding.pk)
-    )
     try:
         step = Step(step)
     except ValueError:
         raise ValidationError(_("未知的建会步骤"), code="unknown_step") from None
+    founding = Founding.objects.get(pk=founding.pk)
     if not founding.is_open:
         raise ValidationError(
             _("该建会流程已%(state)s，不能再办理") % {"state": founding.get_state_display()}, code="closed"
         )
-    if step != Step.DROPPED and step != (expected := next_step(founding.state)):
-        done = founding.steps.filter(step=step).exists()
-        message = (
-            _("「%(step)s」已经办理过了")
-            if done
-            else _("不能跳过步骤：「%(current)s」之后应办理「%(next)s」")
-        ) % {"step": step.label, "current": Step(founding.state).label, "next": expected.label}
-        raise ValidationError(message, code="out_of_order")
-    rule = RULES[step]
-    if rule.actor == Actor.APPROVAL and founding.steps.filter(step__in=PREPARATORY_STEPS, by=by).exists():
-        raise ValidationError(
-            _("您经办过本企业的建会事项，不能审批自己经办的请示；请由其他工作人员办理「%(step)s」")
-            % {"step": step.label},
-            code="own_request",
-        )
-    _check_on(founding, on)
-    note = (note or "").strip()
-    if rule.note_required and not note:
-        raise field_error("note", _("请填写%(what)s") % {"what": rule.note_required}, code="required")
     documents = list(documents)
-    if rule.document and not documents:
-        raise field_error("documents", _("请上传%(what)s") % {"what": rule.document}, code="required")
-    for upload in documents:
-        validate_document(upload)
-    content = STEP_CONTENT.get(step, _no_content)(founding, data or {}, on=on, by=by)
-    record = FoundingStep.objects.create(founding=founding, step=step, on=on, by=by, note=note, data=content)
+    founding, record = transition(
+        FOUNDING_MACHINE,
+        founding,
+        step,
+        by=by,
+        on=on,
+        note=note,
+        data={"documents": documents, "content": data or {}},
+        changes={"state_on": on},
+        history={"on": on},
+        audit_detail={"on": on.isoformat(), "documents": [d.name for d in documents]},
+    )
     for upload in documents:
         FoundingDocument.objects.create(step=record, file=upload, name=upload.name[:200], size=upload.size)
-    founding.state, founding.state_on = step, on
-    founding.save(update_fields=["state", "state_on", "union"])
-    audit_record(
-        actor=by,
-        action=f"founding.{step.value}",
-        obj=founding,
-        detail={"on": on.isoformat(), "documents": [d.name for d in documents]},
-    )
     return record
 
 
@@ -389,7 +431,7 @@ def _assembly(founding: Founding, data: dict, **_kw) -> dict:
 
 
 def _election(founding: Founding, data: dict, *, on: date, **_kw) -> dict:
-    slate = founding.steps.filter(step=Step.SLATE).values_list("data", flat=True).first() or {}
+    slate = founding.steps.filter(to_state=Step.SLATE).values_list("data", flat=True).first() or {}
     allowed = set(slate.get("candidates", []))
     if not data.get("chair"):
         raise field_error("chair", _("请选择当选的工会主席"))
@@ -454,7 +496,7 @@ def _established(founding: Founding, data: dict, *, on: date, by, **_kw) -> dict
                 _("%(name)s无法登记为会员：%(reason)s")
                 % {"name": person.name, "reason": "；".join(error.messages)}
             ) from None
-    election = founding.steps.get(step=Step.ELECTION).data
+    election = founding.steps.get(to_state=Step.ELECTION).data
     start = date.fromisoformat(election["term_start"])
     end = term_end_for(start, election["term_years"])
     people = Person.objects.in_bulk(list(map(int, election["names"])))

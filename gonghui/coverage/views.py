@@ -194,7 +194,7 @@ def _founding_or_404(user, pk):
 def founding_detail(request, pk):
     founding = _founding_or_404(request.user, pk)
     history = selectors.founding_history(founding)
-    done = {record.step for record in history}
+    done = {record.to_state for record in history}
     steps = [(step, step in done) for step in services.FLOW]
     recruits = list(founding.recruits.select_related("person").order_by("id"))
     visits = list(founding.visits.prefetch_related("officers").order_by("-visited_on", "-id"))
@@ -220,7 +220,7 @@ def _candidates(founding, step):
     if step == Step.SLATE:
         return Person.objects.filter(pk__in=founding.recruits.values("person_id")).order_by("name_pinyin")
     if step == Step.ELECTION:
-        slate = founding.steps.filter(step=Step.SLATE).values_list("data", flat=True).first() or {}
+        slate = founding.steps.filter(to_state=Step.SLATE).values_list("data", flat=True).first() or {}
         return Person.objects.filter(pk__in=slate.get("candidates", [])).order_by("name_pinyin")
     return None
 

@@ -13,7 +13,7 @@ from gonghui.honours.models import (
     Objection,
     Status,
 )
-from gonghui.honours.services import MOVES
+from gonghui.honours.services import NOMINATION_MACHINE
 
 
 class RoundForm(forms.Form):
@@ -86,7 +86,7 @@ class AdvanceForm(forms.Form):
 
     def __init__(self, *args, status: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s, Status(s).label) for s in MOVES[status]]
+        self.fields["to"].choices = [(s, Status(s).label) for s in NOMINATION_MACHINE.targets_from(status)]
 
 
 class ObjectionForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core import crypto
 from gonghui.core.roles import Role
 from gonghui.core.scope import OFFICER_REACH, OFFICERS, Reach, ScopedQuerySet, Visibility
+from gonghui.core.statemachine import StateHistory
 
 STAFF = frozenset({Role.FEDERATION_STAFF})
 
@@ -280,25 +281,15 @@ class NominationEvidence(models.Model):
         return self.title
 
 
-class NominationStep(models.Model):
+class NominationStep(StateHistory):
     """The history of a nomination: each move, who made it, when and why."""
 
     nomination = models.ForeignKey(
         Nomination, verbose_name=_("推荐对象"), on_delete=models.CASCADE, related_name="steps"
     )
-    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
     on = models.DateField(_("日期"))
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    by_name = models.CharField(_("经办人"), max_length=150)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    states = Status
 
     objects = ScopedQuerySet.as_manager()
     visibility = Visibility(
@@ -311,7 +302,7 @@ class NominationStep(models.Model):
         ordering = ["nomination_id", "id"]
 
     def __str__(self):
-        return f"{self.nomination} · {self.get_to_status_display()}"
+        return f"{self.nomination} · {self.to_label}"
 
 
 def seal_path(instance: "Objection", filename: str) -> str:

@@ -2,7 +2,7 @@
 anything and is one transaction with its audit row — except objection_submit, which anyone may call
 from the public notice and which is checked and slowed instead.
 
-A nomination's flow is data (MOVES) plus one transition function, nomination_advance, which checks
+A nomination's flow is data (NOMINATION_MACHINE), moved by core's one transition function: it checks
 the move and its conditions, records who and when in NominationStep and refuses the rest in Chinese.
 """
 
@@ -12,12 +12,15 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import crypto, workdays
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
 from gonghui.core.scope import scope_of
+from gonghui.core.statemachine import Context, Machine, Move, transition
 from gonghui.core.uploads import validate_document
 from gonghui.honours.models import (
     Attribute,
@@ -43,16 +46,84 @@ CONTEST_EVIDENCE = "contests.result"
 OBJECTIONS_PER_HOUR = 5  # from one address: the public form is slowed, not closed
 CONTACT_RE = re.compile(r"1\d{10}|0\d{2,3}-?\d{7,8}")
 
-# Where a nomination may go from each stage; 未通过 (with the reason) from any stage before 授予.
-MOVES: dict[str, tuple[str, ...]] = {
-    Status.RECOMMENDED: (Status.MATERIAL_REVIEW, Status.REJECTED),
-    Status.MATERIAL_REVIEW: (Status.EVALUATION, Status.REJECTED),
-    Status.EVALUATION: (Status.PUBLICITY, Status.REJECTED),
-    Status.PUBLICITY: (Status.APPROVAL, Status.REJECTED),
-    Status.APPROVAL: (Status.AWARDED, Status.REJECTED),
-    Status.AWARDED: (),
-    Status.REJECTED: (),
-}
+
+def _runs_its_round(scope, nomination: Nomination) -> bool:
+    """Staff of the federation running the nomination's round (who else sees it changes nothing)."""
+    return (
+        Nomination.objects.visible_to(scope).filter(pk=nomination.pk).exists()
+        and NominationRound.objects.writable_by(scope).filter(pk=nomination.round_id).exists()
+    )
+
+
+def _not_before_the_last_step(nomination: Nomination, context: Context) -> None:
+    last = nomination.steps.order_by("-pk").values_list("on", flat=True).first()
+    if last and context.on < last:
+        raise field_error("on", _("日期不能早于上一步（%(d)s）") % {"d": last.isoformat()})
+
+
+def _keep_reason(nomination: Nomination, context: Context) -> None:
+    nomination.reason = context.note[:200]
+
+
+def _publish(nomination: Nomination, context: Context) -> None:
+    nomination.publicity_starts_on = context.on
+    nomination.publicity_ends_on = workdays.add_working_days(context.on, PUBLICITY_WORKING_DAYS)
+
+
+def _publicity_over(nomination: Nomination, context: Context) -> None:
+    if context.on <= nomination.publicity_ends_on:
+        raise field_error(
+            "on",
+            _("公示期至%(d)s结束（%(n)d个工作日），期满后方可报批")
+            % {"d": nomination.publicity_ends_on.isoformat(), "n": PUBLICITY_WORKING_DAYS},
+        )
+    if unanswered := nomination.objections.filter(answered_at__isnull=True).count():
+        raise field_error("to", _("尚有%(n)d条公示异议未答复，答复后方可报批") % {"n": unanswered})
+
+
+def _forward(source: str, target: str, **kwargs) -> Move:
+    return Move(
+        "honours.advance",
+        format_lazy(gettext_lazy("转为“{}”"), Status(target).label),
+        (source,),
+        target,
+        **kwargs,
+    )
+
+
+# A nomination's way, stage by stage; 未通过 (with the reason) from any stage before 授予.
+NOMINATION_MACHINE = Machine(
+    model=Nomination,
+    history=NominationStep,
+    subject="nomination",
+    state="status",
+    field="to",
+    noun=gettext_lazy("推荐对象"),
+    reach=_runs_its_round,
+    guard=_not_before_the_last_step,
+    related=("round__title", "person", "organisation"),
+    moves=(
+        _forward(Status.RECOMMENDED, Status.MATERIAL_REVIEW),
+        _forward(Status.MATERIAL_REVIEW, Status.EVALUATION),
+        _forward(Status.EVALUATION, Status.PUBLICITY, effect=_publish),
+        _forward(Status.PUBLICITY, Status.APPROVAL, guard=_publicity_over),
+        _forward(Status.APPROVAL, Status.AWARDED),
+        Move(
+            "honours.advance",
+            gettext_lazy("定为未通过"),
+            (
+                Status.RECOMMENDED,
+                Status.MATERIAL_REVIEW,
+                Status.EVALUATION,
+                Status.PUBLICITY,
+                Status.APPROVAL,
+            ),
+            Status.REJECTED,
+            reason=gettext_lazy("未通过的原因"),
+            effect=_keep_reason,
+        ),
+    ),
+)
 
 
 def _today(on: date | None) -> date:
@@ -320,7 +391,9 @@ def nomination_create(
         )
         for e in evidence
     )
-    _step(nomination, "", Status.RECOMMENDED, on, by, "")
+    NominationStep.objects.create(
+        nomination=nomination, to_state=Status.RECOMMENDED, on=on, by=_user(by), by_name=by.get_username()
+    )
     audit_record(
         actor=by,
         action="honours.nominate",
@@ -347,76 +420,28 @@ def _evidence(person: Person | None, refs: Iterable[str]):
     return [entries[r] for r in refs]
 
 
-def _step(
-    nomination: Nomination, from_status: str, to_status: str, on: date, by, note: str
-) -> NominationStep:
-    return NominationStep.objects.create(
-        nomination=nomination,
-        from_status=from_status,
-        to_status=to_status,
-        on=on,
-        note=note,
-        by=_user(by),
-        by_name=by.get_username(),
-    )
-
-
 @transaction.atomic
 def nomination_advance(
     *, nomination: Nomination, to: str, by, on: date | None = None, note: str = ""
 ) -> Nomination:
-    """The one transition: moves a nomination along MOVES, by staff of the federation running its round.
+    """Moves a nomination through NOMINATION_MACHINE, by staff of the federation running its round.
 
     公示 starts on `on` and runs the five working days after it (the day of publication is not counted,
     民法典 art. 201); it may go on to 报批 only after its last day and once every objection is answered.
     授予 records the award. 未通过 needs the reason.
     """
     on = _today(on)
-    Nomination.objects.visible_to(by).require(nomination)
-    NominationRound.objects.writable_by(by).require(nomination.round_id)
-    nomination = (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("round__title", "person", "organisation")
-        .get(pk=nomination.pk)
-    )
-    current = nomination.status
     note = (note or "").strip()
-    if to not in MOVES[current]:
-        allowed = "、".join(str(Status(s).label) for s in MOVES[current]) or _("无")
-        raise field_error(
-            "to",
-            _("「%(cur)s」阶段不能转为「%(to)s」，可转为：%(allowed)s")
-            % {
-                "cur": Status(current).label,
-                "to": Status(to).label if to in Status.values else to,
-                "allowed": allowed,
-            },
-        )
-    last = nomination.steps.order_by("-pk").values_list("on", flat=True).first()
-    if last and on < last:
-        raise field_error("on", _("日期不能早于上一步（%(d)s）") % {"d": last.isoformat()})
-    fields = ["status"]
-    if to == Status.REJECTED:
-        if not note:
-            raise field_error("note", _("未通过须写明原因"))
-        nomination.reason = note[:200]
-        fields.append("reason")
-    elif to == Status.PUBLICITY:
-        nomination.publicity_starts_on = on
-        nomination.publicity_ends_on = workdays.add_working_days(on, PUBLICITY_WORKING_DAYS)
-        fields += ["publicity_starts_on", "publicity_ends_on"]
-    elif current == Status.PUBLICITY:
-        if on <= nomination.publicity_ends_on:
-            raise field_error(
-                "on",
-                _("公示期至%(d)s结束（%(n)d个工作日），期满后方可报批")
-                % {"d": nomination.publicity_ends_on.isoformat(), "n": PUBLICITY_WORKING_DAYS},
-            )
-        if unanswered := nomination.objections.filter(answered_at__isnull=True).count():
-            raise field_error("to", _("尚有%(n)d条公示异议未答复，答复后方可报批") % {"n": unanswered})
-    nomination.status = to
-    nomination.save(update_fields=fields)
-    _step(nomination, current, to, on, by, note)
+    nomination, step = transition(
+        NOMINATION_MACHINE,
+        nomination,
+        to,
+        by=by,
+        on=on,
+        note=note,
+        history={"on": on},
+        audit_detail={"on": on.isoformat(), "note": note},
+    )
     if to == Status.AWARDED:
         round = nomination.round
         Award.objects.create(
@@ -432,12 +457,6 @@ def nomination_advance(
             single_track=round.single_track,
             created_by=_user(by),
         )
-    audit_record(
-        actor=by,
-        action="honours.advance",
-        obj=nomination,
-        detail={"from": current, "to": to, "on": on.isoformat(), "note": note},
-    )
     return nomination
 
 

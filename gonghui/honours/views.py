@@ -137,7 +137,11 @@ def _nomination_page(request, nomination, *, form=None, answer_forms=None):
             "answer_forms": answer_forms or {},
             "runs_round": runs_round,
             "form": form
-            or (AdvanceForm(status=nomination.status) if services.MOVES[nomination.status] else None),
+            or (
+                AdvanceForm(status=nomination.status)
+                if services.NOMINATION_MACHINE.targets_from(nomination.status)
+                else None
+            ),
         },
     )
 

@@ -94,7 +94,7 @@ class MoveForm(forms.Form):
     """One move of a case's workflow: the day, and what the move asks for (legal.workflow.Move.asks)."""
 
     def __init__(self, *args, move: Move, lawyers=None, **kwargs):
-        kwargs.setdefault("prefix", move.action.replace(".", "-"))
+        kwargs.setdefault("prefix", move.name.replace(".", "-"))
         super().__init__(*args, **kwargs)
         self.move = move
         self.fields["on"] = forms.DateField(label=_("办理日期"), widget=DateInput, initial=timezone.localdate)

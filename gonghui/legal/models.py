@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.roles import Role
 from gonghui.core.scope import Reach, ScopedQuerySet, Visibility
+from gonghui.core.statemachine import StateHistory
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -524,7 +525,7 @@ class ClockPause(models.Model):
         return self.reason
 
 
-class CaseEvent(models.Model):
+class CaseEvent(StateHistory):
     """The history of a case: one row per move or recorded action (who, when, from, to, the note)."""
 
     consultation = models.ForeignKey(
@@ -537,19 +538,7 @@ class CaseEvent(models.Model):
         Dispute, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(_("办理事项"), max_length=30)
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20)
     on = models.DateField(_("办理日期"))
-    at = models.DateTimeField(_("登记时间"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    by_name = models.CharField(_("经办人"), max_length=150)
-    note = models.TextField(_("说明"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     visibility = Visibility(
@@ -581,6 +570,5 @@ class CaseEvent(models.Model):
         return entry.label if entry else self.action
 
     @property
-    def state_label(self) -> str:
-        model = Consultation if self.consultation_id else AidCase if self.aid_case_id else Dispute
-        return model.State(self.to_state).label
+    def states(self):
+        return (Consultation if self.consultation_id else AidCase if self.aid_case_id else Dispute).State

@@ -63,7 +63,7 @@ registry.audit_actions.register(
             "legal.file_view": _("查阅案卷"),
             "legal.document_add": _("添加案卷材料"),
             "dispute.letter": _("出具委托调解反馈函"),
-            **{move.action: move.label for moves in MOVES.values() for move in moves.values()},
+            **{move.name: move.label for moves in MOVES.values() for move in moves.values()},
         }
     )
 )

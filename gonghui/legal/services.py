@@ -3,8 +3,8 @@ reads of case files (each audited).
 
 Every service checks its actor first (the scoped queryset's writable_by, or the worker's own
 person), then writes the change, the case's history and the audit row in one transaction; a move
-that is refused saves nothing. case_advance is the one transition function of the three workflows
-(their moves are data in legal.workflow).
+that is refused saves nothing. case_advance moves the three workflows through core's one transition
+function (their moves are data in legal.workflow).
 """
 
 from datetime import date
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.accounts.models import User
 from gonghui.core import crypto
@@ -22,7 +23,8 @@ from gonghui.core.dates import not_future
 from gonghui.core.errors import field_error
 from gonghui.core.pdf import render_pdf
 from gonghui.core.roles import Role
-from gonghui.core.scope import NotInScope, Scope, scope_of
+from gonghui.core.scope import NotInScope, scope_of
+from gonghui.core.statemachine import Context, Machine, transition
 from gonghui.legal import clocks
 from gonghui.legal.models import (
     AidCase,
@@ -36,7 +38,7 @@ from gonghui.legal.models import (
     Lawyer,
     Topic,
 )
-from gonghui.legal.workflow import MOVES, WHO, Move, actor_kinds
+from gonghui.legal.workflow import MOVES, no_outcome
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Organisation
 
@@ -333,31 +335,49 @@ def _user_or_none(by):
 # ---- the one transition function ------------------------------------------------------------------
 
 
-def _check_move(case, move: Move | None, action: str, scope: Scope) -> Move:
-    if move is None:
-        raise ValidationError(_("未知的办理事项：%(a)s") % {"a": action})
-    if isinstance(case, Dispute) and action == "dispute.close" and not case.outcome:
-        raise ValidationError(_("尚无调解结果，不能结案：请先记录“调解成功”或“调解不成”"), code="no_outcome")
-    if case.state not in move.sources:
-        raise ValidationError(
-            _("案件当前为“%(state)s”，不能%(action)s")
-            % {"state": case.get_state_display(), "action": move.label},
-            code="bad_move",
-        )
-    if not (move.actors & actor_kinds(case, scope)):
-        raise ValidationError(
-            _("%(action)s须由%(who)s办理")
-            % {"action": move.label, "who": _("或").join(str(WHO[a]) for a in sorted(move.actors))},
-            code="not_yours",
-        )
-    return move
-
-
 def _check_on(case, on: date) -> None:
     not_future(on, field="on", label=_("办理日期"))
     last = case.asked_on if isinstance(case, Consultation) else case.state_on
     if on < last:
         raise field_error("on", _("办理日期不能早于上一步骤的日期%(d)s") % {"d": last})
+
+
+def _check_asks(case, context: Context) -> None:
+    """The day, and what the move asks for (legal.workflow.Move.asks), checked and read into the
+    context's data; the history's note says what was decided when no note is given."""
+    _check_on(case, context.on)
+    move, data, by = context.move, context.data, context.by
+    data["note"] = context.note
+    for field_name, label in move.required.items():
+        if not data.get(field_name):
+            raise field_error(field_name, _("请填写%(label)s") % {"label": label})
+    lawyer, amount = data.pop("lawyer"), data.pop("amount")
+    if "lawyer" in move.asks and lawyer is not None:
+        data["lawyer"] = _lawyer_for(lawyer, by=by, on=context.on)
+    if "amount" in move.asks:
+        data["amount"] = _amount(amount, "amount")
+    if "outcome" in move.asks and data["outcome"] not in Consultation.Outcome.values:
+        raise field_error("outcome", _("请选择处理结果"))
+    if "confirmation" in move.asks and data["confirmation"] not in Dispute.Confirmation.values[1:]:
+        raise field_error("confirmation", _("请选择司法确认情况"))
+    if "days" in move.asks and not isinstance(data["days"], int):
+        raise field_error("days", _("请填写延长天数"))
+    if not context.note:
+        context.history["note"] = _summary(data)
+
+
+MACHINES = {
+    model: Machine(
+        model=model,
+        history=CaseEvent,
+        subject=subject,
+        moves=MOVES[model].values(),
+        noun=gettext_lazy("案件"),
+        guard=_check_asks,
+        explain=no_outcome,
+    )
+    for model, subject in ((AidCase, "aid_case"), (Dispute, "dispute"), (Consultation, "consultation"))
+}
 
 
 @transaction.atomic
@@ -375,45 +395,27 @@ def case_advance(
     amount=None,
     confirmation: str = "",
 ) -> object:
-    """Makes one move of a case's workflow (legal.workflow.MOVES): checks the actor reaches the case
-    and may make the move from its state, validates what the move asks, applies its effect on the
-    clocks, records the history and the audit row. Anything refused saves nothing."""
-    model = type(case)
-    case = model.objects.writable_by(by).select_for_update().require(case)
-    scope = scope_of(by)
-    move = _check_move(case, MOVES[model].get(action), action, scope)
-    _check_on(case, on)
-    data = {
-        "note": (note or "").strip(),
-        "text": (text or "").strip(),
-        "outcome": outcome,
-        "days": days,
-        "confirmation": confirmation,
-    }
-    for field_name, label in move.required.items():
-        if not data.get(field_name) and not (field_name == "lawyer" and lawyer):
-            raise field_error(field_name, _("请填写%(label)s") % {"label": label})
-    if "lawyer" in move.asks and lawyer is not None:
-        data["lawyer"] = _lawyer_for(lawyer, by=by, on=on)
-    if "amount" in move.asks:
-        data["amount"] = _amount(amount, "amount")
-    if "outcome" in move.asks and outcome not in Consultation.Outcome.values:
-        raise field_error("outcome", _("请选择处理结果"))
-    if "confirmation" in move.asks and confirmation not in Dispute.Confirmation.values[1:]:
-        raise field_error("confirmation", _("请选择司法确认情况"))
-    if "days" in move.asks and not isinstance(days, int):
-        raise field_error("days", _("请填写延长天数"))
-    before = case.state
-    if move.effect is not None:
-        move.effect(case, on, data)
-    if move.target is not None:
-        case.state = move.target
-    fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "created_at", "created_by")]
-    if hasattr(case, "state_on"):
-        case.state_on = on
-    case.save(update_fields=fields)
-    _event(case, action=action, from_state=before, on=on, by=by, note=data["note"] or _summary(data))
-    audit_record(actor=by, action=action, obj=case, detail={"from": before, "to": case.state})
+    """Makes one move of a case's workflow (legal.workflow.MOVES) through core's transition: checks the
+    actor reaches the case and may make the move from its state, validates what the move asks, applies
+    its effect on the clocks, records the history and the audit row. Anything refused saves nothing."""
+    case, _event_row = transition(
+        MACHINES[type(case)],
+        case,
+        action,
+        by=by,
+        on=on,
+        note=note,
+        data={
+            "text": (text or "").strip(),
+            "outcome": outcome,
+            "days": days,
+            "confirmation": confirmation,
+            "lawyer": lawyer,
+            "amount": amount,
+        },
+        changes={"state_on": on} if hasattr(case, "state_on") else None,
+        history={"action": action, "on": on},
+    )
     return case
 
 

@@ -137,7 +137,7 @@ def _case_page(request, kind: str, case, *, failed: MoveForm | None = None, docu
     writable = selectors.may_change(case, user)
     forms = [
         failed
-        if failed is not None and failed.move.action == move.action
+        if failed is not None and failed.move.name == move.name
         else MoveForm(move=move, lawyers=lawyers)
         for move in (selectors.moves_for(case, user) if writable else [])
     ]

@@ -1,6 +1,6 @@
-"""The three case workflows as data: which move leads from which states to which, who may make it,
-what it asks for, and what it does to the case's clocks. legal.services.case_advance is the one
-function that applies a move.
+"""The three case workflows as data (one core Machine each): which move leads from which states to
+which, who may make it, what it asks for, and what it does to the case's clocks. legal.services.
+case_advance applies a move through core's one transition function.
 
 Who: 总工会 staff (STAFF) decide on legal aid, as the legal-aid body; a union admin (UNION) files
 applications and runs the mediations of its mediation committee; the lawyer assigned to a case
@@ -8,12 +8,13 @@ applications and runs the mediations of its mediation committee; the lawyer assi
 move.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core import crypto
+from gonghui.core import crypto, statemachine
 from gonghui.core.roles import Role
 from gonghui.legal import clocks
 from gonghui.legal.models import AidCase, Clock, Consultation, Dispute
@@ -22,15 +23,32 @@ STAFF, UNION, ASSIGNED = "staff", "union", "assigned"
 
 
 @dataclass(frozen=True)
-class Move:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the case keeps its state (an extension, a court's confirmation)
-    actors: frozenset[str]
+class Move(statemachine.Move):
+    actors: frozenset[str] = frozenset()
     asks: tuple[str, ...] = ()  # the form's fields: lawyer, note, text, outcome, days, amount, confirmation
     required: dict[str, str] = field(default_factory=dict)  # field → what it must say
-    effect: Callable | None = None  # effect(case, on, data) inside the transaction
+
+
+def _move(action, label, sources, target, actors, asks=(), required=None, effect=None, guard=None) -> Move:
+    """A move of a case: target None keeps the case's state (an extension, a court's confirmation);
+    effect(case, on, data) runs inside the transaction."""
+    required = required or {}
+    return Move(
+        action,
+        label,
+        sources,
+        target,
+        statemachine.Who(
+            lazy(lambda: str(_("或")).join(str(WHO[a]) for a in sorted(actors)), str)(),
+            lambda scope, case: bool(actors & actor_kinds(case, scope)),
+        ),
+        reason=required.get("note"),
+        guard=guard,
+        effect=(lambda case, context: effect(case, context.on, context.data)) if effect else None,
+        actors=actors,
+        asks=asks,
+        required=required,
+    )
 
 
 def _aid_pause(case, on, data):
@@ -99,6 +117,18 @@ def _dispute_confirmation(case, on, data):
     case.confirmation, case.confirmation_on = data["confirmation"], on
 
 
+def no_outcome(case, move) -> str | None:
+    """Why a mediation cannot close yet, whatever its state says."""
+    if move.name == "dispute.close" and not case.outcome:
+        return str(_("尚无调解结果，不能结案：请先记录“调解成功”或“调解不成”"))
+    return None
+
+
+def _outcome_recorded(case, context):
+    if words := no_outcome(case, context.move):
+        raise ValidationError(words, code="no_outcome")
+
+
 def _consultation_answer(case, on, data):
     case.outcome, case.answered_on = data["outcome"], on
     if data.get("lawyer"):
@@ -117,7 +147,7 @@ HANDLERS = frozenset({STAFF, ASSIGNED})
 MEDIATING = (D.RECEIVED, D.ACCEPTED, D.MEDIATOR_ASSIGNED, D.MEDIATING)
 
 AID_MOVES = (
-    Move(
+    _move(
         "aid.request_material",
         _("通知补充材料"),
         (A.APPLIED,),
@@ -127,7 +157,7 @@ AID_MOVES = (
         {"note": _("需补充的材料")},
         _aid_pause,
     ),
-    Move(
+    _move(
         "aid.material_received",
         _("材料已补齐"),
         (A.MATERIAL_REQUESTED,),
@@ -136,7 +166,7 @@ AID_MOVES = (
         ("note",),
         effect=_aid_resume,
     ),
-    Move(
+    _move(
         "aid.withdrawn",
         _("未补充材料，视为撤回"),
         (A.MATERIAL_REQUESTED,),
@@ -146,10 +176,10 @@ AID_MOVES = (
         {"note": _("说明")},
         _stop_all,
     ),
-    Move(
+    _move(
         "aid.grant", _("决定给予法律援助"), (A.APPLIED,), A.GRANTED, STAFF_ONLY, ("note",), effect=_aid_grant
     ),
-    Move(
+    _move(
         "aid.refuse",
         _("决定不予法律援助"),
         (A.APPLIED,),
@@ -159,7 +189,7 @@ AID_MOVES = (
         {"note": _("不予援助的理由（书面告知申请人）")},
         _aid_refuse,
     ),
-    Move(
+    _move(
         "aid.assign",
         _("指派律师"),
         (A.GRANTED,),
@@ -169,8 +199,8 @@ AID_MOVES = (
         {"lawyer": _("承办律师")},
         _aid_assign,
     ),
-    Move("aid.start", _("开始办理"), (A.ASSIGNED,), A.HANDLING, HANDLERS, ("note",)),
-    Move(
+    _move("aid.start", _("开始办理"), (A.ASSIGNED,), A.HANDLING, HANDLERS, ("note",)),
+    _move(
         "aid.report",
         _("提交结案报告"),
         (A.HANDLING,),
@@ -180,12 +210,14 @@ AID_MOVES = (
         {"text": _("结案报告")},
         _aid_report,
     ),
-    Move("aid.archive", _("归档"), (A.REPORTED,), A.ARCHIVED, STAFF_ONLY, ("note",)),
+    _move("aid.archive", _("归档"), (A.REPORTED,), A.ARCHIVED, STAFF_ONLY, ("note",)),
 )
 
 DISPUTE_MOVES = (
-    Move("dispute.accept", _("受理"), (D.RECEIVED,), D.ACCEPTED, OFFICERS, ("note",), effect=_dispute_accept),
-    Move(
+    _move(
+        "dispute.accept", _("受理"), (D.RECEIVED,), D.ACCEPTED, OFFICERS, ("note",), effect=_dispute_accept
+    ),
+    _move(
         "dispute.not_accept",
         _("不予受理"),
         (D.RECEIVED,),
@@ -195,7 +227,7 @@ DISPUTE_MOVES = (
         {"note": _("不予受理的理由（书面通知申请人）")},
         _stop_all,
     ),
-    Move(
+    _move(
         "dispute.assign",
         _("指派调解员"),
         (D.ACCEPTED,),
@@ -205,8 +237,8 @@ DISPUTE_MOVES = (
         {"lawyer": _("调解员")},
         _dispute_assign,
     ),
-    Move("dispute.start", _("开始调解"), (D.MEDIATOR_ASSIGNED,), D.MEDIATING, ANYONE, ("note",)),
-    Move(
+    _move("dispute.start", _("开始调解"), (D.MEDIATOR_ASSIGNED,), D.MEDIATING, ANYONE, ("note",)),
+    _move(
         "dispute.succeed",
         _("调解成功"),
         (D.MEDIATING,),
@@ -216,7 +248,7 @@ DISPUTE_MOVES = (
         {"text": _("调解协议内容")},
         _dispute_succeed,
     ),
-    Move(
+    _move(
         "dispute.fail",
         _("调解不成"),
         (D.MEDIATING,),
@@ -226,7 +258,7 @@ DISPUTE_MOVES = (
         {"note": _("调解不成的原因")},
         _dispute_fail,
     ),
-    Move(
+    _move(
         "dispute.arbitration",
         _("转仲裁"),
         (D.FAILED,),
@@ -235,7 +267,7 @@ DISPUTE_MOVES = (
         ("note",),
         effect=_refer(Dispute.Referral.ARBITRATION),
     ),
-    Move(
+    _move(
         "dispute.litigation",
         _("转诉讼"),
         (D.FAILED,),
@@ -244,10 +276,16 @@ DISPUTE_MOVES = (
         ("note",),
         effect=_refer(Dispute.Referral.LITIGATION),
     ),
-    Move(
-        "dispute.close", _("结案"), (D.SUCCEEDED, D.ARBITRATION, D.LITIGATION), D.CLOSED, OFFICERS, ("note",)
+    _move(
+        "dispute.close",
+        _("结案"),
+        (D.SUCCEEDED, D.ARBITRATION, D.LITIGATION),
+        D.CLOSED,
+        OFFICERS,
+        ("note",),
+        guard=_outcome_recorded,
     ),
-    Move(
+    _move(
         "dispute.extend",
         _("经双方同意延长调解期限"),
         MEDIATING,
@@ -257,7 +295,7 @@ DISPUTE_MOVES = (
         {"days": _("延长天数")},
         _dispute_extend,
     ),
-    Move(
+    _move(
         "dispute.confirmation",
         _("登记司法确认"),
         (D.SUCCEEDED, D.CLOSED),
@@ -270,7 +308,7 @@ DISPUTE_MOVES = (
 )
 
 CONSULTATION_MOVES = (
-    Move(
+    _move(
         "consultation.answer",
         _("答复"),
         (C.REQUESTED,),
@@ -283,7 +321,7 @@ CONSULTATION_MOVES = (
 )
 
 MOVES: dict[type, dict[str, Move]] = {
-    model: {move.action: move for move in moves}
+    model: {move.name: move for move in moves}
     for model, moves in ((AidCase, AID_MOVES), (Dispute, DISPUTE_MOVES), (Consultation, CONSULTATION_MOVES))
 }
 

@@ -396,8 +396,8 @@ class ClaimMaker:
                 steps.append(
                     ClaimStep(
                         claim=claim,
-                        from_status=previous,
-                        to_status=status,
+                        from_state=previous,
+                        to_state=status,
                         by=user,
                         by_name=user.username,
                         at=_at(day),

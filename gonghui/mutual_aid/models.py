@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.roles import Role
 from gonghui.core.scope import OFFICER_REACH, OFFICERS, Reach, ScopedQuerySet, Visibility
+from gonghui.core.statemachine import StateHistory
 
 
 def _plans_above_their_union(scope) -> Q:
@@ -234,7 +235,7 @@ class Enrolment(models.Model):
 
 
 class Status(models.TextChoices):
-    """A claim's states (the moves between them are mutual_aid.services.MOVES)."""
+    """A claim's states (the moves between them are mutual_aid.services.CLAIM_MACHINE)."""
 
     SUBMITTED = "submitted", _("已申请")
     UNION_REVIEWED = "union_reviewed", _("基层工会已审核")
@@ -330,23 +331,12 @@ class Claim(models.Model):
         return self.total_cost - self.insurance_paid
 
 
-class ClaimStep(models.Model):
+class ClaimStep(StateHistory):
     """The history: one row per move (who, when, from which state to which, the note)."""
 
     claim = models.ForeignKey(Claim, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="steps")
-    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    by_name = models.CharField(_("经办人"), max_length=150)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    note = models.TextField(_("说明"), blank=True)
 
+    states = Status
     objects = ScopedQuerySet.as_manager()
     visibility = _reach("claim__")
 
@@ -356,7 +346,7 @@ class ClaimStep(models.Model):
         ordering = ["claim_id", "at", "id"]
 
     def __str__(self):
-        return f"{self.claim} → {self.get_to_status_display()}"
+        return f"{self.claim} → {self.to_label}"
 
 
 def document_path(instance: "ClaimDocument", filename: str) -> str:

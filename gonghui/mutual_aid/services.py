@@ -1,15 +1,14 @@
 """Writes of mutual aid: plans, group enrolments, claims and their moves, payments. Each checks its actor
 before it changes anything (NotInScope otherwise) and is one transaction with its audit row.
 
-A claim's life is the MOVES table plus one transition function (_transition): it checks the move and
-who may make it, changes the state with a conditional update (so two officers acting at once cannot
-both move it), records the step and the audit row. A payment is an insert into the append-only
+A claim's life is CLAIM_MACHINE, moved by core's one transition function (gonghui.core.statemachine):
+it locks the claim (so two officers acting at once cannot both move it), checks the move and who may
+make it, records the step and the audit row. A payment is an insert into the append-only
 ledger, whose unique constraint on the claim makes a second payment impossible.
 """
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -26,6 +25,7 @@ from gonghui.core.dates import not_future, term_end_for
 from gonghui.core.errors import field_error
 from gonghui.core.roles import Role
 from gonghui.core.scope import NotInScope, scope_of
+from gonghui.core.statemachine import Context, Machine, Move, Who, transition
 from gonghui.core.uploads import validate_document
 from gonghui.members.models import Membership, Person
 from gonghui.mutual_aid import rules
@@ -46,34 +46,108 @@ from gonghui.orgs.models import Enterprise, Organisation
 UNION, FEDERATION = "union", "federation"
 
 
-@dataclass(frozen=True)
-class Move:
-    to: str
-    label: str  # the button
-    level: str  # who makes it: the claim's union, or the federation running the plan
-    approval: bool = False  # never by the officer who entered the claim
-    needs_reason: bool = False
-
-
-# The claim's state machine: from a state, the moves allowed.
-MOVES: dict[str, tuple[Move, ...]] = {
-    Status.SUBMITTED: (
-        Move(Status.UNION_REVIEWED, gettext_lazy("审核通过，报总工会复核"), UNION, approval=True),
-        Move(Status.REJECTED, gettext_lazy("驳回"), UNION, approval=True, needs_reason=True),
-    ),
-    Status.RETURNED: (Move(Status.SUBMITTED, gettext_lazy("补充材料后重新提交"), UNION),),
-    Status.UNION_REVIEWED: (
-        Move(Status.FEDERATION_REVIEWED, gettext_lazy("复核通过"), FEDERATION, approval=True),
-        Move(Status.RETURNED, gettext_lazy("退回补充材料"), FEDERATION, needs_reason=True),
-        Move(Status.REJECTED, gettext_lazy("驳回"), FEDERATION, approval=True, needs_reason=True),
-    ),
-    Status.FEDERATION_REVIEWED: (
-        Move(Status.AMOUNT_SET, gettext_lazy("按规则核定金额"), FEDERATION, approval=True),
-        Move(Status.REJECTED, gettext_lazy("驳回"), FEDERATION, approval=True, needs_reason=True),
-    ),
-    Status.AMOUNT_SET: (Move(Status.PAID, gettext_lazy("登记支付"), FEDERATION),),
-    Status.PAID: (Move(Status.ARCHIVED, gettext_lazy("归档"), FEDERATION),),
+_LEVEL_LABELS = {
+    UNION: gettext_lazy("申请所在工会的干部"),
+    FEDERATION: gettext_lazy("主办本计划的总工会工作人员"),
 }
+REASON = gettext_lazy("原因")
+
+
+def _handler(level: str) -> Who:
+    label = _LEVEL_LABELS[level]
+    return Who(label, lambda scope, claim: _level_of(scope, claim) == level)
+
+
+def _not_by_its_enterer(claim: Claim, context: Context) -> None:
+    if claim.created_by_id == getattr(context.by, "pk", None):
+        raise field_error("status", _("录入本申请的人不能审核、核定或驳回本申请，须由另一名干部办理"))
+
+
+def _keep_reason(claim: Claim, context: Context) -> None:
+    claim.reason = context.note
+
+
+def _reject(*sources: str, level: str) -> Move:
+    return Move(
+        "mutual_aid.claim.reject",
+        gettext_lazy("驳回"),
+        sources,
+        Status.REJECTED,
+        _handler(level),
+        reason=REASON,
+        guard=_not_by_its_enterer,
+        effect=_keep_reason,
+    )
+
+
+# The claim's state machine. Approvals (审核, 复核, 核定, 驳回) are never by the officer who entered it.
+CLAIM_MACHINE = Machine(
+    model=Claim,
+    history=ClaimStep,
+    subject="claim",
+    state="status",
+    field="status",
+    noun=gettext_lazy("申请"),
+    related=("plan", "enrolment", "person"),
+    moves=(
+        Move(
+            "mutual_aid.claim.union_review",
+            gettext_lazy("审核通过，报总工会复核"),
+            (Status.SUBMITTED,),
+            Status.UNION_REVIEWED,
+            _handler(UNION),
+            guard=_not_by_its_enterer,
+        ),
+        _reject(Status.SUBMITTED, level=UNION),
+        Move(
+            "mutual_aid.claim.resubmit",
+            gettext_lazy("补充材料后重新提交"),
+            (Status.RETURNED,),
+            Status.SUBMITTED,
+            _handler(UNION),
+        ),
+        Move(
+            "mutual_aid.claim.federation_review",
+            gettext_lazy("复核通过"),
+            (Status.UNION_REVIEWED,),
+            Status.FEDERATION_REVIEWED,
+            _handler(FEDERATION),
+            guard=_not_by_its_enterer,
+        ),
+        Move(
+            "mutual_aid.claim.return",
+            gettext_lazy("退回补充材料"),
+            (Status.UNION_REVIEWED,),
+            Status.RETURNED,
+            _handler(FEDERATION),
+            reason=REASON,
+            effect=_keep_reason,
+        ),
+        _reject(Status.UNION_REVIEWED, Status.FEDERATION_REVIEWED, level=FEDERATION),
+        Move(
+            "mutual_aid.claim.set_amount",
+            gettext_lazy("按规则核定金额"),
+            (Status.FEDERATION_REVIEWED,),
+            Status.AMOUNT_SET,
+            _handler(FEDERATION),
+            guard=_not_by_its_enterer,
+        ),
+        Move(
+            "mutual_aid.claim.pay",
+            gettext_lazy("登记支付"),
+            (Status.AMOUNT_SET,),
+            Status.PAID,
+            _handler(FEDERATION),
+        ),
+        Move(
+            "mutual_aid.claim.archive",
+            gettext_lazy("归档"),
+            (Status.PAID,),
+            Status.ARCHIVED,
+            _handler(FEDERATION),
+        ),
+    ),
+)
 
 
 def handles(user, claim: Claim) -> bool:
@@ -95,11 +169,12 @@ def _level_of(user, claim: Claim) -> str | None:
 
 def moves_for(user, claim: Claim) -> list[Move]:
     """The moves this user may make on the claim now (the buttons of its page)."""
-    level = _level_of(user, claim)
+    scope = scope_of(user)
     return [
         m
-        for m in MOVES.get(claim.status, ())
-        if m.level == level and not (m.approval and claim.created_by_id == getattr(user, "pk", None))
+        for m in CLAIM_MACHINE.moves_from(claim.status)
+        if m.who.test(scope, claim)
+        and not (m.guard is _not_by_its_enterer and claim.created_by_id == getattr(user, "pk", None))
     ]
 
 
@@ -686,7 +761,7 @@ def claim_submit(
     except IntegrityError:
         raise field_error("invoices", _("发票号码刚被另一申请申报，请核对")) from None
     _attach(claim, documents, by)
-    ClaimStep.objects.create(claim=claim, to_status=Status.SUBMITTED, by=_user(by), by_name=by.get_username())
+    ClaimStep.objects.create(claim=claim, to_state=Status.SUBMITTED, by=_user(by), by_name=by.get_username())
     audit_record(
         actor=by,
         action="mutual_aid.claim.submit",
@@ -701,63 +776,28 @@ def claim_submit(
     return claim
 
 
-def _transition(claim: Claim, to: str, by, *, note: str = "", action: str, **changes) -> Claim:
-    """The one way a claim changes state: checks the move and who makes it, changes the state only if
-    it is still the one read (an officer who acted a moment later is told), records the step."""
-    claim = Claim.objects.writable_by(by).select_related("plan", "enrolment", "person").require(claim)
-    move = next((m for m in MOVES.get(claim.status, ()) if m.to == to), None)
-    if move is None:
-        raise field_error(
-            "status",
-            _("申请当前为「%(now)s」，不能改为「%(to)s」")
-            % {"now": claim.get_status_display(), "to": Status(to).label},
-        )
-    level = _level_of(by, claim)
-    if level != move.level:
-        raise field_error(
-            "status",
-            _("这一步须由申请所在工会的干部办理")
-            if move.level == UNION
-            else _("这一步须由主办本计划的总工会工作人员办理"),
-        )
-    if move.approval and claim.created_by_id == getattr(by, "pk", None):
-        raise field_error("status", _("录入本申请的人不能审核、核定或驳回本申请，须由另一名干部办理"))
+def _transition(claim: Claim, to: str, by, *, note: str = "", **changes) -> Claim:
+    """A claim's move through CLAIM_MACHINE, the claim locked while it is checked and changed."""
     note = (note or "").strip()
-    if move.needs_reason and not note:
-        raise field_error("note", _("请填写原因"), code="required")
-    if move.needs_reason:
-        changes["reason"] = note
-    now = timezone.now()
-    if not Claim.objects.filter(pk=claim.pk, status=claim.status).update(
-        status=to, changed_at=now, **changes
-    ):
-        raise field_error("status", _("该申请刚被其他人办理，请刷新后查看当前状态"))
-    ClaimStep.objects.create(
-        claim=claim,
-        from_status=claim.status,
-        to_status=to,
-        by=_user(by),
-        by_name=by.get_username(),
-        at=now,
+    claim, _step = transition(
+        CLAIM_MACHINE,
+        claim,
+        to,
+        by=by,
         note=note,
+        changes={"changed_at": timezone.now(), **changes},
+        audit_detail={"note": note} if note else None,
     )
-    audit_record(
-        actor=by,
-        action=action,
-        obj=claim,
-        detail={"from": claim.status, "to": to, **({"note": note} if note else {})},
-    )
-    claim.refresh_from_db()
     return claim
 
 
-PLAIN_MOVES = {
-    Status.UNION_REVIEWED: "mutual_aid.claim.union_review",
-    Status.FEDERATION_REVIEWED: "mutual_aid.claim.federation_review",
-    Status.RETURNED: "mutual_aid.claim.return",
-    Status.REJECTED: "mutual_aid.claim.reject",
-    Status.ARCHIVED: "mutual_aid.claim.archive",
-}
+PLAIN_MOVES = (
+    Status.UNION_REVIEWED,
+    Status.FEDERATION_REVIEWED,
+    Status.RETURNED,
+    Status.REJECTED,
+    Status.ARCHIVED,
+)
 
 
 @transaction.atomic
@@ -765,14 +805,14 @@ def claim_move(*, claim: Claim, to: str, by, note: str = "") -> Claim:
     """基层工会审核, 总工会复核, 退回补充材料, 驳回 (with the reason), 归档."""
     if to not in PLAIN_MOVES:
         raise field_error("status", _("这一步请使用对应的办理功能"))
-    return _transition(claim, to, by, note=note, action=PLAIN_MOVES[to])
+    return _transition(claim, to, by, note=note)
 
 
 @transaction.atomic
 def claim_resubmit(*, claim: Claim, by, documents: Sequence[UploadedFile] = (), note: str = "") -> Claim:
     """补充材料: the union adds what the federation asked for and submits the claim again."""
     documents = _documents(documents, required=True)
-    claim = _transition(claim, Status.SUBMITTED, by, note=note, action="mutual_aid.claim.resubmit")
+    claim = _transition(claim, Status.SUBMITTED, by, note=note)
     _attach(claim, documents, by)
     return claim
 
@@ -791,7 +831,6 @@ def claim_set_amount(*, claim: Claim, by, note: str = "") -> Claim:
         Status.AMOUNT_SET,
         by,
         note=note,
-        action="mutual_aid.claim.set_amount",
         amount=outcome.amount,
         computation=outcome.lines,
     )
@@ -802,7 +841,7 @@ def claim_pay(*, claim: Claim, paid_on: date, reference: str, by) -> LedgerEntry
     """已支付: the set amount paid to the member's own account, one ledger entry. A claim is paid once:
     the state changes only from 已核定, and the ledger holds one entry per claim (unique constraint)."""
     reference = _text(reference, field="reference", label=_("银行流水号"), max_length=64)
-    current = Claim.objects.writable_by(by).require(claim)
+    current = Claim.objects.writable_by(by).select_for_update(of=("self",)).require(claim)
     if current.status in (Status.PAID, Status.ARCHIVED):
         raise field_error("status", _("申请%(c)s已支付，不能重复支付") % {"c": current.number})
     if paid_on is None:
@@ -811,7 +850,7 @@ def claim_pay(*, claim: Claim, paid_on: date, reference: str, by) -> LedgerEntry
     set_on = timezone.localdate(current.changed_at)
     if current.status == Status.AMOUNT_SET and paid_on < set_on:
         raise field_error("paid_on", _("支付日期不能早于核定日期%(d)s") % {"d": set_on.isoformat()})
-    claim = _transition(claim, Status.PAID, by, note=reference, action="mutual_aid.claim.pay")
+    claim = _transition(claim, Status.PAID, by, note=reference)
     try:
         with transaction.atomic():
             entry = LedgerEntry.objects.create(

@@ -232,8 +232,8 @@ def _claim_page(request, claim, *, move_form=None, pay_form=None):
             "payment": getattr(claim, "payment", None)
             if claim.status in (Status.PAID, Status.ARCHIVED)
             else None,
-            "moves": [m for m in moves if m.to != Status.PAID],
-            "may_pay": any(m.to == Status.PAID for m in moves),
+            "moves": [m for m in moves if m.target != Status.PAID],
+            "may_pay": any(m.target == Status.PAID for m in moves),
             "move_form": move_form or MoveForm(),
             "pay_form": pay_form or PayForm(),
         },

@@ -289,7 +289,7 @@ def test_lock_needs_both_sign_offs_then_changes_need_a_re_open(event, panel, ent
     services.event_reopen(event=event, reason="选手申诉，复核理论试卷", by=officer)
     event.refresh_from_db()
     assert (event.status, event.round) == ("open", 2) and not Result.objects.exists()
-    assert list(EventHistory.objects.values_list("to_status", "reason")) == [
+    assert list(EventHistory.objects.values_list("to_state", "note")) == [
         ("locked", ""),
         ("open", "选手申诉，复核理论试卷"),
     ]

@@ -62,7 +62,7 @@ def test_walking_every_step_founds_the_union_with_its_members_and_officers(
     founding = walk(target_enterprise, until=Step.ESTABLISHED, officer=officer, leader=leader)
 
     assert founding.state == Step.ESTABLISHED
-    assert list(founding.steps.values_list("step", flat=True)) == list(FLOW)
+    assert list(founding.steps.values_list("to_state", flat=True)) == list(FLOW)
     union = Organisation.objects.get(code="UNEW")
     assert (union.parent, union.kind, union.established_on) == (zone, "enterprise_union", date(2024, 6, 1))
     assert union.path == "/CITY/ZONE/UNEW/"
@@ -103,7 +103,7 @@ def test_dropping_is_possible_from_every_open_step_with_a_reason(state, officer,
     founding_advance(founding=founding, step=Step.DROPPED, by=officer, on=date(2024, 7, 1), note="企业搬迁")
     founding.refresh_from_db()
     assert founding.state == Step.DROPPED
-    assert founding.steps.get(step=Step.DROPPED).note == "企业搬迁"
+    assert founding.steps.get(to_state=Step.DROPPED).note == "企业搬迁"
     assert not Organisation.objects.filter(code="UNEW").exists()
 
 

@@ -171,7 +171,7 @@ def test_an_officer_walks_a_founding_through_the_pages(client, officer, leader, 
     assert founding.state == Step.APPROVAL
     page = client.get(url("founding_detail", founding.pk)).content.decode()
     assert "建会请示.pdf" in page and "批复.pdf" in page and "办理：成立筹备组" in page
-    document = founding.steps.get(step=Step.REQUEST).documents.get()
+    document = founding.steps.get(to_state=Step.REQUEST).documents.get()
     download = client.get(url("document", document.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert {"no-store", "private"} <= {d.strip() for d in download["Cache-Control"].split(",")}
@@ -204,7 +204,7 @@ def test_founding_pages_query_counts_are_pinned(
 @pytest.mark.parametrize("who", ["admin_a", "admin_b", "worker"])
 def test_outsiders_do_not_reach_a_founding(client, officer, leader, target_enterprise, who, request):
     founding = walk(target_enterprise, until=Step.REQUEST, officer=officer, leader=leader)
-    document = founding.steps.get(step=Step.REQUEST).documents.get()
+    document = founding.steps.get(to_state=Step.REQUEST).documents.get()
     client.force_login(request.getfixturevalue(who))
     for response in (
         client.get(url("founding_detail", founding.pk)),

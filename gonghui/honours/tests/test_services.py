@@ -83,7 +83,7 @@ def test_a_union_nominates_its_member(zone, officer, admin_a, member_a):
     assert nomination.status == Status.RECOMMENDED
     assert nomination.union == member_a.union
     assert nomination.workplace == member_a.enterprise.name
-    assert list(nomination.steps.values_list("to_status", flat=True)) == [Status.RECOMMENDED]
+    assert list(nomination.steps.values_list("to_state", flat=True)) == [Status.RECOMMENDED]
     assert AuditLog.objects.filter(action="honours.nominate", object_id=str(nomination.pk)).exists()
 
 
@@ -199,7 +199,7 @@ def test_the_flow_to_an_award_through_the_public_notice(zone, officer, admin_a, 
         "city",
         "may_day_medal",
     )
-    assert list(nomination.steps.values_list("to_status", flat=True)) == [
+    assert list(nomination.steps.values_list("to_state", flat=True)) == [
         "recommended",
         "material_review",
         "evaluation",
@@ -215,7 +215,7 @@ def test_moves_outside_the_table_are_refused(zone, officer, admin_a, member_a):
     nomination = nominate(make_round(zone, by=officer), member_a.person, by=admin_a)
     with pytest.raises(ValidationError) as excinfo:
         advance(nomination, Status.PUBLICITY, by=officer)
-    assert "「推荐」阶段不能转为「公示」" in message(excinfo, "to")
+    assert "推荐对象当前为“推荐”，不能转为“公示”" in message(excinfo, "to")
     with pytest.raises(ValidationError) as excinfo:
         advance(nomination, Status.REJECTED, by=officer)
     assert "原因" in message(excinfo, "note")

@@ -195,7 +195,7 @@ def test_a_claim_stores_medical_details_encrypted(plan, enrolled, member_a, admi
     assert claim.account_masked == "6222***********3445"
     assert ClaimDocument.objects.filter(claim=claim).count() == 2
     assert list(Invoice.objects.values_list("number", flat=True)) == ["36000012345678"]
-    assert ClaimStep.objects.get(claim=claim).to_status == "submitted"
+    assert ClaimStep.objects.get(claim=claim).to_state == "submitted"
     assert AuditLog.objects.filter(action="mutual_aid.claim.submit", object_id=str(claim.pk)).exists()
 
 
@@ -286,7 +286,7 @@ def test_steps_follow_the_table_and_the_right_level(
     claim = file_claim(plan, member_a.person, by=admin_a)
     with pytest.raises(ValidationError) as error:
         services.claim_move(claim=claim, to="federation_reviewed", by=officer)
-    assert "不能改为「总工会已复核」" in message(error.value, "status")
+    assert "申请当前为“已申请”，不能复核通过" in message(error.value, "status")
     with pytest.raises(ValidationError) as error:
         services.claim_move(claim=claim, to="union_reviewed", by=officer)
     assert "须由申请所在工会的干部办理" in message(error.value, "status")
@@ -307,7 +307,7 @@ def test_steps_follow_the_table_and_the_right_level(
     claim = services.claim_resubmit(claim=claim, by=admin_a, documents=[document("出院小结原件.pdf")])
     assert claim.status == "submitted" and claim.documents.count() == 3
     claim = to_federation_reviewed(claim, union_reviewer=reviewer_a, officer=officer)
-    assert [s.to_status for s in claim.steps.all()] == [
+    assert [s.to_state for s in claim.steps.all()] == [
         "submitted", "union_reviewed", "returned", "submitted", "union_reviewed", "federation_reviewed",
     ]  # fmt: skip
 

@@ -1,0 +1,1 @@
+"""A workflow of its own (a ticket, in the test settings only) for core's state-machine tests."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatemachineTestsConfig(AppConfig):
+    name = "gonghui.core.tests.workflow"
+    label = "statemachine_tests"
