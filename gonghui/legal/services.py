@@ -332,7 +332,7 @@ def _user_or_none(by):
     return by if isinstance(by, User) else None
 
 
-# ---- the one transition function ------------------------------------------------------------------
+# ---- moving a case along its workflow -------------------------------------------------------------
 
 
 def _check_on(case, on: date) -> None:
