@@ -46,15 +46,14 @@ class SecondFactorForm(forms.Form):
     )
 
 
-class EnrolmentForm(forms.Form):
-    code = forms.CharField(
-        label=_("验证器显示的6位动态验证码"),
-        max_length=10,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-        error_messages={"required": _("请输入验证器上显示的6位动态验证码，以确认绑定。")},
-    )
+class EnrolmentForm(SecondFactorForm):
+    """The first code of a device being set up: a TOTP code only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("验证器显示的6位动态验证码")
+        code.error_messages["required"] = _("请输入验证器上显示的6位动态验证码，以确认绑定。")
 
 
 class RoleForm(forms.Form):

@@ -37,17 +37,26 @@ def second_factor(request):
         return redirect(_next(request))
     if sf.device_of(user) is None:
         return _enrol(request, user)
+    return _verify(request, step_up=False)
+
+
+def _verify(request, *, step_up: bool):
     form = SecondFactorForm(request.POST or None)
     if form.is_valid():
         try:
             sf.second_factor_verify(
-                user=user, code=form.cleaned_data["code"], ip=client_ip(request), session=request.session
+                user=request.user,
+                code=form.cleaned_data["code"],
+                ip=client_ip(request),
+                session=request.session,
             )
         except sf.SecondFactorRefused as refused:
             form.add_error("code", refused.message)
         else:
             return redirect(_next(request))
-    return render(request, "accounts/second_factor.html", {"form": form, "next": _next(request)})
+    return render(
+        request, "accounts/second_factor.html", {"form": form, "next": _next(request), "step_up": step_up}
+    )
 
 
 def _enrol(request, user):
@@ -77,20 +86,9 @@ def _enrol(request, user):
 @login_required
 def step_up(request):
     """A fresh second factor before a bulk release of personal data (STEP_UP_WINDOW)."""
-    user = request.user
-    if sf.device_of(user) is None:
+    if sf.device_of(request.user) is None:
         raise NotInScope
-    form = SecondFactorForm(request.POST or None)
-    if form.is_valid():
-        try:
-            sf.second_factor_verify(
-                user=user, code=form.cleaned_data["code"], ip=client_ip(request), session=request.session
-            )
-        except sf.SecondFactorRefused as refused:
-            form.add_error("code", refused.message)
-        else:
-            return redirect(_next(request))
-    return render(request, "accounts/step_up.html", {"form": form, "next": _next(request)})
+    return _verify(request, step_up=True)
 
 
 @login_required
