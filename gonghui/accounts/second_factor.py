@@ -45,6 +45,11 @@ def mark_verified(session) -> None:
     session[VERIFIED_AT] = timezone.now().isoformat()
 
 
+def _signed_in_fully(session) -> None:
+    session.cycle_key()  # the fully signed-in session gets a key the half-signed-in one never had
+    mark_verified(session)
+
+
 def is_fresh(session) -> bool:
     """Verified within STEP_UP_WINDOW: enough for a step-up action."""
     at = session.get(VERIFIED_AT)
@@ -166,7 +171,7 @@ def second_factor_verify(*, user, code: str, ip: str | None, session) -> None:
             audit_record(actor=user, action="auth.second_factor", obj=user, ip=ip, detail={"method": method})
     except _Wrong as wrong:
         _refuse(user, ip, wrong)
-    mark_verified(session)
+    _signed_in_fully(session)
 
 
 def enrolment_confirm(*, user, code: str, ip: str | None, session) -> list[str]:
@@ -184,7 +189,7 @@ def enrolment_confirm(*, user, code: str, ip: str | None, session) -> list[str]:
             audit_record(actor=user, action="auth.second_factor_enrol", obj=user, ip=ip)
     except _Wrong as wrong:
         _refuse(user, ip, wrong)
-    mark_verified(session)
+    _signed_in_fully(session)
     return codes
 
 

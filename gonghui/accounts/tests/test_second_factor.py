@@ -42,8 +42,10 @@ def test_staff_are_asked_for_the_second_factor_before_any_page(client, admin_a, 
     assert response.status_code == 302 and response["Location"] == f"{SECOND_FACTOR}?next=%2Fmembers%2F"
     assert client.get(reverse("core:home"))["Location"].startswith(SECOND_FACTOR)
     assert client.get("/api/v1/people/").status_code == 302  # the pages' own API calls wait too
+    half_signed_in = client.session.session_key
     response = submit(client, code_at(KEY))
     assert response.status_code == 302 and response["Location"] == "/members/"
+    assert client.session.session_key != half_signed_in
     assert client.get(reverse("members:list")).status_code == 200
     assert AuditLog.objects.filter(action="auth.second_factor", actor=admin_a).exists()
 
