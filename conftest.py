@@ -9,9 +9,11 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
 from gonghui.accounts.models import User
+from gonghui.accounts.second_factor import mark_verified
 from gonghui.core import workdays
 from gonghui.core.roles import Role
 from gonghui.members.tests.factories import make_member
@@ -35,6 +37,23 @@ def pytest_collection_modifyitems(config, items):
     )
     for item in browser_tests:
         item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def force_login_completes_the_sign_in():
+    """`client.force_login(user)` gives a fully signed-in session, second factor verified, as after
+    the whole sign-in. Tests of the sign-in itself go through its pages (accounts/tests)."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        mark_verified(session)
+        session.save()
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original
 
 
 @pytest.fixture(autouse=True)

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
@@ -138,6 +140,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.accounts.middleware.SessionTimeoutMiddleware",
+    "gonghui.accounts.middleware.SignInStepsMiddleware",
     "gonghui.core.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -215,6 +218,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "gonghui.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "gonghui.accounts.passwords.PasswordHistoryValidator"},
 ]
 # Sign-in lockout (等保 level 3, gonghui.accounts.lockout): LOCKOUT_FAILURES failures for one account
 # from one address within LOCKOUT_WINDOW lock that pair for LOCKOUT_COOLOFF. THROTTLE_ACCOUNT_FAILURES
@@ -229,6 +233,19 @@ THROTTLE_ADDRESS_FAILURES = 30
 THROTTLE_WINDOW = timedelta(hours=1)
 THROTTLE_DELAY = timedelta(seconds=30)
 THROTTLE_MAX_DELAY = timedelta(minutes=15)
+# Second factor and passwords over time (等保 level 3, gonghui.accounts.second_factor, .passwords):
+# staff sign in with a TOTP code (django-otp's device; its own throttling is off, as wrong codes count
+# toward the lockout above); an action releasing more than BULK_ID_NUMBERS full ID numbers needs a
+# second factor verified within STEP_UP_WINDOW and may be done BULK_ID_RELEASES_PER_DAY times a day per
+# user; the last PASSWORD_HISTORY passwords cannot be chosen again; a password older than
+# GONGHUI_PASSWORD_MAX_AGE_DAYS (0: no limit) must be changed at the next sign-in.
+OTP_TOTP_ISSUER = "gonghui"
+OTP_TOTP_THROTTLE_FACTOR = 0
+STEP_UP_WINDOW = timedelta(minutes=envint("GONGHUI_STEP_UP_MINUTES", 5))
+BULK_ID_NUMBERS = envint("GONGHUI_BULK_ID_NUMBERS", 100)
+BULK_ID_RELEASES_PER_DAY = envint("GONGHUI_BULK_ID_RELEASES_PER_DAY", 5)
+PASSWORD_HISTORY = 5
+PASSWORD_MAX_AGE = timedelta(days=envint("GONGHUI_PASSWORD_MAX_AGE_DAYS", 0)) or None
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())

@@ -122,8 +122,8 @@ MUTATIONS = [
     Mutation(
         "union admins read the audit log",
         "gonghui/core/registrations.py",
-        'capability("audit.read", _("查阅审计日志"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF]),',
-        'capability("audit.read", _("查阅审计日志"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF, Role.UNION_ADMIN]),',
+        'capability("audit.read", _("查阅审计日志"), [Role.AUDIT_ADMIN, Role.FEDERATION_STAFF]),',
+        'capability("audit.read", _("查阅审计日志"), [Role.AUDIT_ADMIN, Role.FEDERATION_STAFF, Role.UNION_ADMIN]),',
     ),
     Mutation(
         "union admins read the reports",

@@ -1,8 +1,15 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.roles import Role
+from gonghui.core.roles import ADMINISTRATOR_ROLES, SECOND_FACTOR_ROLES, Role
+
+
+def new_session_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class User(AbstractUser):
@@ -25,6 +32,11 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="user",
     )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    password_must_change = models.BooleanField(_("下次登录须修改密码"), default=False)
+    # Part of every session's hash: a new stamp ends the user's sessions everywhere (a second factor
+    # reset, a new role), as a new password does.
+    session_stamp = models.CharField(max_length=32, default=new_session_stamp, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -44,14 +56,29 @@ class User(AbstractUser):
 
     @property
     def is_platform_admin(self) -> bool:
+        """The system administrator (or a superuser made on the server): Django's admin and every row."""
         return self.is_active and (self.is_superuser or self.role == Role.PLATFORM_ADMIN)
 
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role in ADMINISTRATOR_ROLES
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.is_superuser or self.role in SECOND_FACTOR_ROLES
+
     def has_perm(self, perm, obj=None):
-        """A platform admin holds every permission of Django's admin; other roles hold none there."""
+        """A system administrator holds every permission of Django's admin; other roles hold none there."""
         return self.is_platform_admin
 
     def has_module_perms(self, app_label):
         return self.is_platform_admin
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "gonghui.accounts.User.session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_stamp}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 class LoginFailure(models.Model):
@@ -69,3 +96,31 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """A password the user had (its hash), so that the last few cannot be chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    encoded = models.CharField(max_length=256)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-at"], name="password_history_user_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.at:%Y-%m-%d}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code for the second factor, kept as a keyed hash, never in clear."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"

@@ -55,8 +55,11 @@ class AuditLog(models.Model):
 
     objects = AuditLogQuerySet.as_manager()
     visibility = Visibility(
-        read={Role.FEDERATION_STAFF: _about_their_users},
-        describe={Role.FEDERATION_STAFF: "done by, or signing in as, a user of their subtree"},
+        read={Role.FEDERATION_STAFF: _about_their_users, Role.AUDIT_ADMIN: lambda scope: Q(at__isnull=False)},
+        describe={
+            Role.FEDERATION_STAFF: "done by, or signing in as, a user of their subtree",
+            Role.AUDIT_ADMIN: "the whole log (the platform's administrators included)",
+        },
     )
 
     class Meta:

@@ -5,7 +5,8 @@ from gonghui.core.registry import MenuEntry, actions, capability
 from gonghui.core.roles import Role
 
 registry.capabilities.register(
-    capability("audit.read", _("查阅审计日志"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF]),
+    capability("audit.read", _("查阅审计日志"), [Role.AUDIT_ADMIN, Role.FEDERATION_STAFF]),
+    capability("audit.export", _("导出审计日志"), [Role.AUDIT_ADMIN]),
     capability("calendar.correct", _("更正工作日历"), [Role.PLATFORM_ADMIN, Role.FEDERATION_STAFF]),
 )
 
@@ -22,6 +23,7 @@ registry.audit_actions.register(
     *actions(
         {
             "admin.access": _("访问平台管理"),
+            "audit.export": _("导出审计日志"),
             "access.denied": _("拒绝访问"),
             "demo.load": _("载入演示数据"),
             "calendar.correct": _("更正工作日历"),
@@ -29,6 +31,6 @@ registry.audit_actions.register(
             "calendar.year_confirm": _("确认年度节假日已录入"),
             "calendar.year_withdraw": _("撤回年度节假日确认"),
         },
-        security={"admin.access", "access.denied"},
+        security={"admin.access", "access.denied", "audit.export"},
     )
 )

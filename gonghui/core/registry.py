@@ -135,14 +135,16 @@ class KpiGroup:
 @dataclass(frozen=True)
 class DemoStep:
     """Part of the demo world, built in order into one transaction. build(world) reads what earlier
-    steps left in `world` (a namespace) and adds its own; sign_ins are the accounts it creates;
-    on_start(stdout) runs each time `gonghui demo` starts (housekeeping a deployment would schedule)."""
+    steps left in `world` (a namespace) and adds its own; sign_ins are the accounts it creates and
+    sign_in_notes what else signing in to them takes (printed beside them); on_start(stdout) runs each
+    time `gonghui demo` starts (housekeeping a deployment would schedule)."""
 
     key: str
     order: int
     build: Callable | None = None
     sign_ins: tuple[tuple[str, str], ...] = ()
     on_start: Callable | None = None
+    sign_in_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,24 @@
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gonghui.accounts.bulk import BulkReleaseLimit, StepUpRequired, bulk_id_release_check
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404
 from gonghui.orgs.models import Organisation
 from gonghui.orgs.selectors import managed_unions
 from gonghui.rosters import selectors, services
 from gonghui.rosters.forms import UploadForm
+from gonghui.rosters.services.exports import export_queryset, export_reveals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,6 +92,18 @@ def template_download(request):
 @login_required
 def export(request):
     org = get_or_404(Organisation.objects.visible_to(request.user), code=request.GET.get("org", ""))
+    if export_reveals(request.user):
+        rows = export_queryset(request.user, org, reveal=True).count()
+        try:
+            bulk_id_release_check(
+                user=request.user, rows=rows, session=request.session, action="roster.export"
+            )
+        except StepUpRequired:
+            return redirect(f"{reverse('accounts:step_up')}?{urlencode({'next': request.get_full_path()})}")
+        except BulkReleaseLimit as limit:
+            return render(
+                request, "rosters/export_refused.html", {"message": str(limit), "org": org}, status=429
+            )
     out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     services.roster_export(user=request.user, org=org, out=out.name)
     stream = open(out.name, "rb")  # noqa: SIM115 (FileResponse closes it)

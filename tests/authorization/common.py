@@ -5,7 +5,19 @@ part (tests/authorization/apps/) use them."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.authorization.world import ANON, CITY, PERSONAS, PLATFORM, SIGNED_IN, U1, U2, ZONE, ZONE2
+from tests.authorization.world import (
+    ANON,
+    AUDIT,
+    CITY,
+    PERSONAS,
+    PLATFORM,
+    SECURITY,
+    SIGNED_IN,
+    U1,
+    U2,
+    ZONE,
+    ZONE2,
+)
 
 OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 LOGIN = "→ sign in"  # a redirect to the site's sign-in page
@@ -14,6 +26,10 @@ ADMIN_LOGIN = "→ admin sign in"  # a redirect to the admin's sign-in page
 OFFICERS = {U1, U2, ZONE, ZONE2, CITY, PLATFORM}
 STAFF = {ZONE, ZONE2, CITY}  # federation staff
 AUDITORS = {ZONE, ZONE2, CITY, PLATFORM}
+# Who reads the audit log: federation staff (their subtree's) and the audit administrator (all of it),
+# not the system administrator (三权分立).
+AUDIT_READERS = {ZONE, ZONE2, CITY, AUDIT}
+ADMINISTRATORS = {PLATFORM, SECURITY, AUDIT}
 # Who reaches an object of U0001 (own) and of U2001 (foreign) as an officer.
 OWN_OFFICERS = {U1, ZONE, CITY, PLATFORM}
 FOREIGN_OFFICERS = {ZONE2, CITY, PLATFORM}

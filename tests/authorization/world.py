@@ -37,7 +37,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ANON, WORKER, U1, U2 = "anonymous", "worker", "admin_u1", "admin_u2"
 ZONE, ZONE2, CITY, PLATFORM = "zone_staff", "zone2_staff", "city_staff", "platform"
 ACADEMY, LAWYER_A, LAWYER_B = "academy", "lawyer_a", "lawyer_b"
-PERSONAS = (ANON, WORKER, U1, U2, ZONE, ZONE2, CITY, PLATFORM, ACADEMY, LAWYER_A, LAWYER_B)
+# The three administrators (三权分立): PLATFORM is the system administrator.
+SECURITY, AUDIT = "security_admin", "audit_admin"
+PERSONAS = (ANON, WORKER, U1, U2, ZONE, ZONE2, CITY, PLATFORM, ACADEMY, LAWYER_A, LAWYER_B, SECURITY, AUDIT)
 SIGNED_IN = PERSONAS[1:]
 
 # The marked names each persona may read: their own union's people, their subtree's.
@@ -56,6 +58,8 @@ MAY_READ = {
     ACADEMY: "",
     LAWYER_A: "",
     LAWYER_B: "",
+    SECURITY: "",
+    AUDIT: "",
 }
 
 
@@ -181,6 +185,8 @@ def build_world() -> World:
         ACADEMY: _user("m-academy", Role.ACADEMY_STAFF, zone),
         LAWYER_A: _user("m-lawyer-a", Role.LAWYER),
         LAWYER_B: _user("m-lawyer-b", Role.LAWYER),
+        SECURITY: _user("m-security", Role.SECURITY_ADMIN),
+        AUDIT: _user("m-audit", Role.AUDIT_ADMIN),
     }
     own = _side(
         zone,

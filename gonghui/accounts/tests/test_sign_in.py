@@ -125,7 +125,7 @@ def _age_session(client, **ages):
 
 
 def test_an_idle_session_is_signed_out_after_30_minutes(client, admin_a):
-    sign_in(client, "admin-a", PASSWORD)
+    client.force_login(admin_a)
     _age_session(client, **{LAST_SEEN: 29})
     assert client.get(reverse("members:list")).status_code == 200
     _age_session(client, **{LAST_SEEN: 31})
@@ -133,7 +133,7 @@ def test_an_idle_session_is_signed_out_after_30_minutes(client, admin_a):
 
 
 def test_a_session_ends_after_12_hours_however_active(client, admin_a):
-    sign_in(client, "admin-a", PASSWORD)
+    client.force_login(admin_a)
     _age_session(client, **{LAST_SEEN: 1, SIGNED_IN_AT: 12 * 60 + 1})
     assert client.get(reverse("members:list")).status_code == 302
 

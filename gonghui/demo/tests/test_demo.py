@@ -1,12 +1,16 @@
 import subprocess
 import sys
+from base64 import b32decode
 from datetime import date
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gonghui.accounts.models import User
+from gonghui.core.roles import SECOND_FACTOR_ROLES
 from gonghui.core.validators import birth_date_of, validate_mobile, validate_resident_id
 from gonghui.demo.world import DEMO_PASSWORD
 from gonghui.members.models import Membership, Person
@@ -39,10 +43,28 @@ def test_the_demo_reproduces_the_features_figures(demo):
 
 @pytest.mark.django_db
 def test_the_demo_sign_ins_work_and_are_printed(demo, rf):
-    for username in ("zone-admin", "union-admin", "union-admin-2", "worker", "platform-admin"):
+    for username in (
+        "zone-admin",
+        "union-admin",
+        "union-admin-2",
+        "worker",
+        "platform-admin",
+        "security-admin",
+        "audit-admin",
+    ):
         assert username in demo
         assert authenticate(rf.get("/"), username=username, password=DEMO_PASSWORD) is not None
     assert DEMO_PASSWORD in demo
+    assert "TOTP secret: M5XW4Z3IOVUS2ZDFNVXS25DPORYC2MRQ" in demo.splitlines()
+
+
+@pytest.mark.django_db
+def test_every_demo_staff_account_has_the_shared_second_factor_and_workers_none(demo):
+    staff = User.objects.filter(role__in=SECOND_FACTOR_ROLES)
+    devices = TOTPDevice.objects.filter(confirmed=True)
+    assert staff.count() >= 10 and devices.count() == staff.count()
+    assert set(devices.values_list("key", flat=True)) == {b32decode("M5XW4Z3IOVUS2ZDFNVXS25DPORYC2MRQ").hex()}
+    assert not devices.filter(user__role="worker").exists()
 
 
 @pytest.mark.django_db

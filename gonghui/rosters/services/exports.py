@@ -74,11 +74,17 @@ def export_queryset(user, org: Organisation, *, reveal: bool = False):
     )
 
 
-def roster_export(*, user, org: Organisation, out) -> int:
+def export_reveals(user, *, reveal: bool = True) -> bool:
+    """Whether an export asking to reveal shows ID numbers and phones in full: only for a role that may."""
+    return reveal and scope_of(user).can("members.reveal_id")
+
+
+def roster_export(*, user, org: Organisation, out, reveal: bool = True) -> int:
     """Writes the active members under org that the user may see, in the template's columns plus the
-    union, streaming. ID numbers and phones in full only for a role that may reveal them. Audited."""
+    union, streaming. ID numbers and phones in full only when asked (`reveal`) by a role that may
+    reveal them. Audited, with how many full ID numbers went out (`full_ids`)."""
     org = get_or_404(Organisation.objects.visible_to(user), pk=org.pk)
-    reveal = scope_of(user).can("members.reveal_id")
+    reveal = export_reveals(user, reveal=reveal)
     decrypt = crypto.decrypt
     genders = {"M": "男", "F": "女"}
 
@@ -103,7 +109,7 @@ def roster_export(*, user, org: Organisation, out) -> int:
             actor=user,
             action="roster.export",
             obj=org,
-            detail={"org": org.code, "rows": count, "masked": not reveal},
+            detail={"org": org.code, "rows": count, "masked": not reveal, "full_ids": count if reveal else 0},
         )
     return count
 

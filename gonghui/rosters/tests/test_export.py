@@ -32,7 +32,7 @@ def test_a_union_admin_exports_their_union_in_full_and_it_is_audited(
     assert rows[1][:3] == [person.name, person.reveal_id_number(), person.mobile]
     assert rows[1][-1] == "甲公司工会"
     log = AuditLog.objects.get(action="roster.export")
-    assert (log.actor, log.detail) == (admin_a, {"org": "UA", "rows": 1, "masked": False})
+    assert (log.actor, log.detail) == (admin_a, {"org": "UA", "rows": 1, "masked": False, "full_ids": 1})
 
 
 def test_another_unions_admin_gets_404(tmp_path, admin_b, union_a, member_a):

@@ -35,6 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, description in sign_ins():
             self.stdout.write(f"  {username:<16} {description}")
+        for step in registry.demo:
+            for note in step.sign_in_notes:
+                self.stdout.write(note)
         if not no_serve:
             self.stdout.write(f"服务地址：http://{addrport}/")
             # The background worker (roster imports) runs beside the web server and stops with it,

@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, union, dry_run, error_report, as_user, **options):
         as_json = options["json"]
-        actor = resolve_actor(as_user)
+        actor = resolve_actor(as_user, command="import-members")
         try:
             target = get_or_404(Organisation.objects.writable_by(actor).grassroots(), code=union)
         except Http404:

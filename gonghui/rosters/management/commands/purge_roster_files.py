@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, days, **options):
         if days < 0:
             raise CommandError("--days 不能为负数", returncode=2)
-        result = roster_files_purge(days=days, by=resolve_actor(None))
+        result = roster_files_purge(days=days, by=resolve_actor(None, command="purge-roster-files"))
         self.stdout.write(
             f"已删除 {result.jobs} 次名册导入的文件，共 {result.files} 个（保留最近 {days} 天内上传的）"
         )

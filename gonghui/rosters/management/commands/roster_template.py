@@ -23,7 +23,9 @@ class Command(BaseCommand):
         target = None
         if union:
             try:
-                target = get_or_404(managed_unions(resolve_actor(as_user)), code=union)
+                target = get_or_404(
+                    managed_unions(resolve_actor(as_user, command="roster-template")), code=union
+                )
             except Http404:
                 raise CommandError(
                     f"没有代码为 {union} 的基层工会，或不在您的管理范围内", returncode=2
