@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "gonghui.legal",
     "gonghui.mutual_aid",
     "gonghui.honours",
+    "gonghui.ops",  # backup, restore, check-production
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.accounts.middleware.SessionTimeoutMiddleware",
     "gonghui.core.middleware.RefusalAuditMiddleware",
+    "gonghui.ops.middleware.DatabaseUnavailableMiddleware",  # the database gone: 503, not 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,7 +177,13 @@ SQLITE_OPTIONS = {
 }
 DATABASE_URL = os.environ.get("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    # CONN_HEALTH_CHECKS: a connection kept between requests is tried before it is reused, so after a
+    # database restart the next request connects afresh instead of failing (no app restart needed).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
@@ -262,7 +270,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A full disk is a clear message, with nothing half saved (gonghui.ops.storage).
+    "default": {"BACKEND": "gonghui.ops.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -278,6 +287,15 @@ ROSTER_JOB_STALE_MINUTES = envint("ROSTER_JOB_STALE_MINUTES", 15)
 # Uploaded rosters and error reports (personal data) are deleted after this many days by
 # `gonghui purge-roster-files`, to be run daily.
 ROSTER_FILES_KEEP_DAYS = envint("ROSTER_FILES_KEEP_DAYS", 30)
+
+# Backups (`gonghui backup` / `gonghui restore`, gonghui.ops.backup) are encrypted with a key kept
+# apart from the database and from the backups themselves. Production takes it from the environment
+# (a backup refuses to run without it, `gonghui check-production` warns); demo mode generates it into var/.
+BACKUP_KEY = (
+    envsecret("GONGHUI_BACKUP_KEY", min_length=32)
+    if os.environ.get("GONGHUI_BACKUP_KEY") or not PRODUCTION
+    else ""
+)
 
 LOGGING = {
     "version": 1,
