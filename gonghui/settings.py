@@ -247,6 +247,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# The header may ask for preloading; only submitting the domain to the browsers' list preloads it.
+SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and envbool("SECURE_SSL_REDIRECT", True)
 # How many proxies (load balancers) in front of the app each append the address they were reached
 # from to X-Forwarded-For; the outermost one must also set X-Forwarded-Proto. The client's address is

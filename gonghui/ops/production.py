@@ -45,7 +45,7 @@ def _warning(message: str, hint: str, code: int) -> checks.Warning:
 def _secrets() -> list[tuple[str, str]]:
     """(name, value) of every secret in the settings: each *_KEY / *_KEYS setting holding text."""
     found = []
-    for name in sorted(dir(settings)):
+    for name in sorted(set(dir(settings))):
         if not SECRET_SETTING.match(name):
             continue
         value = getattr(settings, name)
@@ -79,12 +79,6 @@ def secrets_strength(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             messages.append(_warning(f"{name} 与 {seen[value]} 是同一个值", "每个密钥各自随机生成", 5))
         else:
             seen.setdefault(value, name)
-    if "BACKUP_KEY" in dir(settings) and not settings.BACKUP_KEY:
-        messages.append(
-            _warning(
-                "BACKUP_KEY 没有设置（GONGHUI_BACKUP_KEY）：无法加密备份", "设置备份密钥，与数据库分开保管", 6
-            )
-        )
     return messages
 
 

@@ -27,6 +27,7 @@ class Deployment:
     env: dict
     path: Path
     drop: list = field(default_factory=list)
+    roles: list = field(default_factory=list)
 
     @property
     def media(self) -> Path:
@@ -50,18 +51,28 @@ class Deployment:
     def popen(self, code: str) -> subprocess.Popen:
         script = "import django; django.setup()\n" + textwrap.dedent(code)
         return subprocess.Popen(  # noqa: S603 (our own interpreter and code)
-            [sys.executable, "-c", script], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", script],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def digests(self) -> dict:
-        done = self.python("import json\nfrom gonghui.ops.backup import database_digests\nprint(json.dumps(database_digests()))")
+        done = self.python(
+            "import json\nfrom gonghui.ops.backup import database_digests\nprint(json.dumps(database_digests()))"
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def media_files(self) -> dict[str, int]:
         if not self.media.is_dir():
             return {}
-        return {p.relative_to(self.media).as_posix(): p.stat().st_size for p in self.media.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(self.media).as_posix(): p.stat().st_size
+            for p in self.media.rglob("*")
+            if p.is_file()
+        }
 
 
 @pytest.fixture
@@ -91,11 +102,17 @@ def deployment(tmp_path):
             database = f"gh_secops_{name}_{uuid.uuid4().hex[:8]}"
             if admin is None:
                 admin = psycopg.connect(
-                    host=params["HOST"], port=params["PORT"], user=params["USER"], dbname="postgres", autocommit=True
+                    host=params["HOST"],
+                    port=params["PORT"],
+                    user=params["USER"],
+                    dbname="postgres",
+                    autocommit=True,
                 )
             admin.execute(f'CREATE DATABASE "{database}"')
             deployment.drop.append(database)
-            values["DATABASE_URL"] = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{database}"
+            values["DATABASE_URL"] = (
+                f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{database}"
+            )
         else:
             values["DATABASE_URL"] = f"sqlite:///{folder / 'gonghui.sqlite3'}"
         values.update(env)
@@ -107,4 +124,6 @@ def deployment(tmp_path):
         for deployment in made:
             for database in deployment.drop:
                 admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            for role in deployment.roles:
+                admin.execute(f'DROP ROLE IF EXISTS "{role}"')
         admin.close()

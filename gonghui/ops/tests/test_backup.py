@@ -141,7 +141,9 @@ def test_restore_refuses_and_changes_nothing(deployment):
         assert target.media_files() == files
         return done.stderr
 
-    assert "备份密钥不对" in refused(good, env={"GONGHUI_BACKUP_KEY": "a-different-backup-key-0123456789-xyz"})
+    assert "备份密钥不对" in refused(
+        good, env={"GONGHUI_BACKUP_KEY": "a-different-backup-key-0123456789-xyz"}
+    )
     assert "不完整" in refused(good[: len(good) // 2])
     middle = len(good) // 2
     assert "已损坏" in refused(good[:middle] + bytes([good[middle] ^ 0xFF]) + good[middle + 1 :])
