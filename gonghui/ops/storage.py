@@ -41,7 +41,7 @@ class MediaStorage(FileSystemStorage):
         if connection.in_atomic_block:
             pending = self._names()
             pending.append(saved)
-            transaction.on_commit(lambda: pending.remove(saved))
+            transaction.on_commit(lambda: saved in pending and pending.remove(saved))
         return saved
 
     def _names(self) -> list[str]:
