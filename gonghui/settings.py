@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "gonghui.legal",
     "gonghui.mutual_aid",
     "gonghui.honours",
+    "gonghui.ops",  # backup, restore, check-production
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,7 @@ MIDDLEWARE = [
     "gonghui.accounts.middleware.SessionTimeoutMiddleware",
     "gonghui.accounts.middleware.SignInStepsMiddleware",
     "gonghui.core.middleware.RefusalAuditMiddleware",
+    "gonghui.ops.middleware.DatabaseUnavailableMiddleware",  # the database gone: 503, not 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,7 +180,13 @@ SQLITE_OPTIONS = {
 }
 DATABASE_URL = os.environ.get("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    # CONN_HEALTH_CHECKS: a connection kept between requests is tried before it is reused, so after a
+    # database restart the next request connects afresh instead of failing (no app restart needed).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
@@ -256,6 +264,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# The header may ask for preloading; only submitting the domain to the browsers' list preloads it.
+SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and envbool("SECURE_SSL_REDIRECT", True)
 # How many proxies (load balancers) in front of the app each append the address they were reached
 # from to X-Forwarded-For; the outermost one must also set X-Forwarded-Proto. The client's address is
@@ -279,7 +289,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A full disk is a clear message, with nothing half saved (gonghui.ops.storage).
+    "default": {"BACKEND": "gonghui.ops.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -295,6 +306,15 @@ ROSTER_JOB_STALE_MINUTES = envint("ROSTER_JOB_STALE_MINUTES", 15)
 # Uploaded rosters and error reports (personal data) are deleted after this many days by
 # `gonghui purge-roster-files`, to be run daily.
 ROSTER_FILES_KEEP_DAYS = envint("ROSTER_FILES_KEEP_DAYS", 30)
+
+# Backups (`gonghui backup` / `gonghui restore`, gonghui.ops.backup) are encrypted with a key kept
+# apart from the database and from the backups themselves. Production takes it from the environment
+# (a backup refuses to run without it, `gonghui check-production` warns); demo mode generates it into var/.
+BACKUP_KEY = (
+    envsecret("GONGHUI_BACKUP_KEY", min_length=32)
+    if os.environ.get("GONGHUI_BACKUP_KEY") or not PRODUCTION
+    else ""
+)
 
 LOGGING = {
     "version": 1,

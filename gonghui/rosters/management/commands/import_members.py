@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 from django.http import Http404
 
 from gonghui.core.scope import get_or_404
@@ -52,6 +53,11 @@ class Command(BaseCommand):
             )
         except (RosterFileError, ImportAborted) as e:
             raise CommandError(f"{file}：{e}", returncode=2) from None
+        except (DatabaseError, connection.Database.Error) as e:  # COPY runs on the driver's own cursor
+            raise CommandError(
+                f"{file}：数据库连接中断或出错，导入没有完成，数据库未改变，请稍后重新导入（{e}）",
+                returncode=3,
+            ) from None
         finally:
             if progress:
                 sys.stderr.write("\n")
