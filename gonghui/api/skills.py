@@ -193,17 +193,19 @@ class CertificateVerifyView(APIView):
             raise NotInScope
         course = certificate.training_class.course
         return Response(
-            {
-                "valid": not certificate.is_revoked,
-                "number": certificate.number,
-                "holder": certificate.person.name_masked,
-                "course": course.title,
-                "craft": course.get_craft_display(),
-                "hours": certificate.hours,
-                "issued_on": certificate.issued_on,
-                "issuer": f"{course.federation.name}{_('工匠学院')}",
-                "revoked_on": certificate.revoked_at.date() if certificate.revoked_at else None,
-            }
+            CertificateCheckSerializer(
+                {
+                    "valid": not certificate.is_revoked,
+                    "number": certificate.number,
+                    "holder": certificate.person.name_masked,
+                    "course": course.title,
+                    "craft": course.get_craft_display(),
+                    "hours": certificate.hours,
+                    "issued_on": certificate.issued_on,
+                    "issuer": f"{course.federation.name}{_('工匠学院')}",
+                    "revoked_on": certificate.revoked_at.date() if certificate.revoked_at else None,
+                }
+            ).data
         )
 
 
