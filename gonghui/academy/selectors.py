@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -93,8 +95,14 @@ def certificate_list(user, *, year: int | None = None, q: str = "") -> QuerySet[
     return qs.order_by("-issued_on", "-number")
 
 
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")  # secrets.token_urlsafe, as the certificates are issued
+
+
 def certificate_by_token(token: str) -> Certificate | None:
-    """The public verification's lookup: by the opaque token alone, which is the capability."""
+    """The public verification's lookup: by the opaque token alone, which is the capability. Anything
+    that is not a token's shape (a forged link, a NUL PostgreSQL would refuse) finds nothing."""
+    if not TOKEN_RE.fullmatch(token or ""):
+        return None
     return (
         Certificate.objects.filter(token=token)
         .select_related("person", "training_class__course__federation")

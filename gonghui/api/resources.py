@@ -9,7 +9,9 @@ from gonghui.api.views import ReadOnly
 
 
 class Resource(ReadOnly):
-    """Ids are numbers: any other address falls through to the API's problem-details 404."""
+    """Ids are numbers: any other address falls through to the API's problem-details 404. Each
+    resource names its model in an empty `queryset`, for the schema's types; its rows come from
+    get_queryset, through the app's selectors."""
 
     lookup_value_regex = "[0-9]+"
 

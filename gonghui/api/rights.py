@@ -29,29 +29,10 @@ class PlanSerializer(serializers.ModelSerializer):
         model = Plan
         fields = [
             "id",
-            "name",
-            "kind",
             "federation",
             "status",
-            "starts_on",
-            "term_years",
+            *aid_services.PLAN_FIELDS,
             "ends_on",
-            "enrol_until",
-            "premium_per_share",
-            "max_shares",
-            "daily_tiers",
-            "fixed_sum",
-            "cost_ratio",
-            "claim_limit",
-            "year_limit",
-            "term_limit",
-            "claims_per_year",
-            "exclusion_days",
-            "reduced_days",
-            "reduced_ratio",
-            "min_age",
-            "max_age",
-            "min_participation",
             "published_at",
             "enrolled",
         ]
@@ -151,7 +132,7 @@ def _aid_reader(user) -> None:
 class PlanViewSet(Resource):
     """The mutual-aid plans of the federations the user reaches (a union admin: those above their union)."""
 
-    queryset = Plan.objects.none()  # the schema reads the model here
+    queryset = Plan.objects.none()
 
     serializer_class = PlanSerializer
 
@@ -165,7 +146,7 @@ class PlanViewSet(Resource):
 class BatchViewSet(Resource):
     """Group enrolments: a union's enrolment of one employer's staff in a plan, with its fee total."""
 
-    queryset = EnrolmentBatch.objects.none()  # the schema reads the model here
+    queryset = EnrolmentBatch.objects.none()
 
     serializer_class = BatchSerializer
 
@@ -182,7 +163,7 @@ class ClaimViewSet(Resource):
     """Claims in the user's reach. The medical details and the account are their own audited read,
     for the claim's handlers only."""
 
-    queryset = Claim.objects.none()  # the schema reads the model here
+    queryset = Claim.objects.none()
 
     def get_serializer_class(self):
         return ClaimSerializer if self.action == "list" else ClaimDetailSerializer
@@ -336,7 +317,7 @@ class _CaseViewSet(Resource):
 @extend_schema_view(list=extend_schema(parameters=[ConsultationFilter]))
 @extend_schema(tags=["legal"])
 class ConsultationViewSet(_CaseViewSet):
-    queryset = Consultation.objects.none()  # the schema reads the model here
+    queryset = Consultation.objects.none()
     serializer_class = ConsultationSerializer
     selector = staticmethod(legal.consultation_list)
     filter_class = ConsultationFilter
@@ -345,7 +326,7 @@ class ConsultationViewSet(_CaseViewSet):
 @extend_schema_view(list=extend_schema(parameters=[AidCaseFilter]))
 @extend_schema(tags=["legal"])
 class AidCaseViewSet(_CaseViewSet):
-    queryset = AidCase.objects.none()  # the schema reads the model here
+    queryset = AidCase.objects.none()
     serializer_class = AidCaseSerializer
     selector = staticmethod(legal.aid_list)
     filter_class = AidCaseFilter
@@ -354,7 +335,7 @@ class AidCaseViewSet(_CaseViewSet):
 @extend_schema_view(list=extend_schema(parameters=[DisputeFilter]))
 @extend_schema(tags=["legal"])
 class DisputeViewSet(_CaseViewSet):
-    queryset = Dispute.objects.none()  # the schema reads the model here
+    queryset = Dispute.objects.none()
     serializer_class = DisputeSerializer
     selector = staticmethod(legal.dispute_list)
     filter_class = DisputeFilter

@@ -127,6 +127,7 @@ def _academy_reader(user) -> None:
 @extend_schema_view(list=extend_schema(parameters=[CourseFilter]))
 @extend_schema(tags=["academy"])
 class CourseViewSet(Resource):
+    queryset = Course.objects.none()
     serializer_class = CourseSerializer
 
     def get_queryset(self):
@@ -139,6 +140,7 @@ class CourseViewSet(Resource):
 @extend_schema_view(list=extend_schema(parameters=[ClassFilter]))
 @extend_schema(tags=["academy"])
 class ClassViewSet(Resource):
+    queryset = TrainingClass.objects.none()
     serializer_class = ClassSerializer
 
     def get_queryset(self):
@@ -171,6 +173,7 @@ class ClassViewSet(Resource):
 @extend_schema_view(list=extend_schema(parameters=[EnrolmentFilter]))
 @extend_schema(tags=["academy"])
 class EnrolmentViewSet(Resource):
+    queryset = Enrolment.objects.none()
     serializer_class = EnrolmentSerializer
 
     def get_queryset(self):
@@ -291,6 +294,7 @@ class EventFilter(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[ContestFilter]))
 @extend_schema(tags=["contests"])
 class ContestViewSet(Resource):
+    queryset = Contest.objects.none()
     serializer_class = ContestSerializer
 
     def get_queryset(self):
@@ -301,6 +305,7 @@ class ContestViewSet(Resource):
 @extend_schema_view(list=extend_schema(parameters=[ContestEventFilter]))
 @extend_schema(tags=["contests"])
 class ContestEventViewSet(Resource):
+    queryset = ContestEvent.objects.none()
     serializer_class = ContestEventSerializer
 
     def get_queryset(self):
@@ -342,6 +347,7 @@ class ContestEventViewSet(Resource):
 @extend_schema_view(list=extend_schema(parameters=[EventFilter]))
 @extend_schema(tags=["contests"])
 class RegistrationViewSet(Resource):
+    queryset = Registration.objects.none()
     serializer_class = RegistrationSerializer
 
     def get_queryset(self):
@@ -353,6 +359,8 @@ class RegistrationViewSet(Resource):
 @extend_schema(tags=["contests"])
 class ScoreViewSet(Resource):
     """Scores: a contest's staff read all of theirs, a judge their own."""
+
+    queryset = Score.objects.none()
 
     serializer_class = ScoreSerializer
 
@@ -403,6 +411,8 @@ class NominationFilter(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[NominationFilter]))
 @extend_schema(tags=["honours"])
 class NominationViewSet(Resource):
+    queryset = Nomination.objects.none()
+
     def get_serializer_class(self):
         return NominationSerializer if self.action == "list" else NominationDetailSerializer
 

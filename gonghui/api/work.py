@@ -100,6 +100,7 @@ class EventRegistrationFilter(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[EventListFilter]))
 @extend_schema(tags=["events"])
 class EventViewSet(Resource):
+    queryset = Event.objects.none()
     serializer_class = EventSerializer
 
     def get_queryset(self):
@@ -142,6 +143,7 @@ class EventViewSet(Resource):
 @extend_schema_view(list=extend_schema(parameters=[EventRegistrationFilter]))
 @extend_schema(tags=["events"])
 class EventRegistrationViewSet(Resource):
+    queryset = EventRegistration.objects.none()
     serializer_class = EventRegistrationSerializer
 
     def get_queryset(self):
@@ -196,6 +198,8 @@ class ImportJobViewSet(mixins.CreateModelMixin, Resource):
     """Roster imports of the unions the user manages: an upload is checked first (a dry run, nothing
     saved); once its result is read, `confirm` imports it. Big files run in the background: poll
     the job for its status and rows_done."""
+
+    queryset = ImportJob.objects.none()
 
     parser_classes = [MultiPartParser]
 

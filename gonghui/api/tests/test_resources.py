@@ -213,6 +213,7 @@ class Resources(TestCase):
         assert response.json()["holder"] != "张甲" and response.json()["holder"].startswith("张")
         unknown = self.api().get("/api/v1/academy/certificates/verify/forged")
         assert unknown.status_code == 404 and unknown["Content-Type"] == "application/problem+json"
+        assert self.api().get("/api/v1/academy/certificates/verify/a%00b").status_code == 404
 
     # --- contests ---
 
