@@ -356,3 +356,13 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 API_TOKEN_RATE = envint("GONGHUI_API_TOKEN_RATE", 600)  # requests a minute per token
+# The skills and rights apps in the API: each "status" choice set its own name in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "AidPlanStatusEnum": "gonghui.mutual_aid.models.Plan.Status",
+    "ClaimStatusEnum": "gonghui.mutual_aid.models.Status",
+    "ContestEventStatusEnum": "gonghui.contests.models.Event.Status",
+    "NominationStatusEnum": "gonghui.honours.models.Status",
+    "AcademyEnrolmentStatusEnum": "gonghui.academy.models.Enrolment.Status",
+    "EventRegistrationStatusEnum": "gonghui.homes.models.EventRegistration.Status",
+    "ImportJobStatusEnum": "gonghui.rosters.models.ImportJob.Status",
+}

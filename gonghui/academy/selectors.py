@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -93,8 +95,14 @@ def certificate_list(user, *, year: int | None = None, q: str = "") -> QuerySet[
     return qs.order_by("-issued_on", "-number")
 
 
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")  # secrets.token_urlsafe, as the certificates are issued
+
+
 def certificate_by_token(token: str) -> Certificate | None:
-    """The public verification's lookup: by the opaque token alone, which is the capability."""
+    """The public verification's lookup: by the opaque token alone, which is the capability. Anything
+    that is not a token's shape (a forged link, a NUL PostgreSQL would refuse) finds nothing."""
+    if not TOKEN_RE.fullmatch(token or ""):
+        return None
     return (
         Certificate.objects.filter(token=token)
         .select_related("person", "training_class__course__federation")
@@ -130,3 +138,24 @@ def classes_awaiting_completion(user) -> int | None:
     if not scope_of(user).can("academy.manage"):
         return None
     return TrainingClass.objects.writable_by(user).awaiting_completion(timezone.localdate()).count()
+
+
+def class_list(user, *, course: int | None = None) -> QuerySet[TrainingClass]:
+    """One query: the classes the user reaches with their course and their seated and waiting counts."""
+    qs = TrainingClass.objects.visible_to(user).select_related("course")
+    if course:
+        qs = qs.filter(course_id=course)
+    return qs.annotate(
+        seated=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEATED)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING)),
+    ).order_by("-starts_on", "-pk")
+
+
+def enrolment_list(user, *, training_class: int | None = None, status: str = "") -> QuerySet[Enrolment]:
+    """One query: the enrolments the user reaches (a union admin: their own members') with who and where."""
+    qs = Enrolment.objects.visible_to(user).select_related("person", "union", "training_class")
+    if training_class:
+        qs = qs.filter(training_class_id=training_class)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("training_class_id", "status", "queued_at", "pk")

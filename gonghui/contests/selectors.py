@@ -263,3 +263,36 @@ def audit_sheet(event: Event) -> dict:
             )
         ),
     }
+
+
+def event_list(user, *, contest: int | None = None) -> QuerySet[Event]:
+    """One query: the events of the contests the user sees, with their contest and competitor count."""
+    qs = Event.objects.visible_to(user).select_related("contest")
+    if contest:
+        qs = qs.filter(contest_id=contest)
+    return qs.annotate(competitors=Count("registrations")).order_by("contest_id", "pk")
+
+
+def registration_list(user, *, event: int | None = None) -> QuerySet[Registration]:
+    """One query: the competitors in the user's scope (a worker: themself), with their union."""
+    qs = Registration.objects.visible_to(user).select_related("person", "union", "event")
+    if event:
+        qs = qs.filter(event_id=event)
+    return qs.order_by("event_id", "number")
+
+
+def score_list(user, *, event: int | None = None) -> QuerySet[Score]:
+    """One query: the scores the user reads — a contest's staff all of theirs, a judge their own."""
+    qs = Score.objects.visible_to(user).select_related("registration", "criterion", "judge")
+    if event:
+        qs = qs.filter(registration__event_id=event)
+    return qs.order_by("registration_id", "criterion_id", "judge_id")
+
+
+def scoring_judge(user, event_pk) -> Judge | None:
+    """The user's own scoring judge row for the event (a 监督 does not score); None otherwise."""
+    return (
+        Judge.objects.filter(user_id=getattr(user, "pk", None), capacity__in=Judge.SCORING, event_id=event_pk)
+        .select_related("event__contest")
+        .first()
+    )

@@ -127,3 +127,13 @@ def checkin_counts(event: Event, user) -> dict:
             checked_in=Coalesce(Count("check_in"), 0),
         )
     )
+
+
+def registration_list(user, *, event: int | None = None, status: str = "") -> QuerySet[EventRegistration]:
+    """One query: the registrations the user reaches, with the person, their union and any check-in."""
+    qs = EventRegistration.objects.visible_to(user).select_related("person", "union", "check_in")
+    if event:
+        qs = qs.filter(event_id=event)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("event_id", "queued_at", "pk")

@@ -167,3 +167,13 @@ def tally_roots(user) -> QuerySet[Organisation]:
     if not scope_of(user).can("honours.manage"):
         return Organisation.objects.none()
     return Organisation.objects.visible_to(user).exclude(kind__in=Organisation.GRASSROOTS_KINDS)
+
+
+def nomination_list(user, *, round: int | None = None, status: str = "") -> QuerySet[Nomination]:
+    """One query: the nominations the user reaches, with their round, candidate and nominating union."""
+    qs = Nomination.objects.visible_to(user).select_related("round", "person", "organisation", "union")
+    if round:
+        qs = qs.filter(round_id=round)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-round_id", "pk")
