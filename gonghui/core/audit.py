@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -115,6 +116,27 @@ def append(rows: list[AuditLog], *, using: str = DEFAULT_DB_ALIAS) -> list[Audit
     return rows
 
 
+def chain(rows: Iterable[tuple], n: int, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[tuple]:
+    """`append` for a bulk writer that inserts with its own means (a COPY of a million rows): rows
+    are n tuples (at, actor_id, actor_username, action, object_type, object_id, object_repr, ip,
+    result, detail dict), ip as `_address` spells it; yields for each (row, detail as canonical
+    JSON, seq, prev_hash, hash). Call it inside the transaction that inserts them, as late as it can
+    (the chain's head stays locked until that transaction ends), and insert every row it yields."""
+    if not connections[using].in_atomic_block:
+        raise transaction.TransactionManagementError("audit.chain needs the inserting transaction")
+    last, prev = _advance(n, using)
+    key, seq = _key(b"gonghui/audit-chain"), last - n
+    for row in rows:
+        at, *columns, detail = row
+        seq += 1
+        details = _canonical(detail).decode()
+        head = json.dumps([seq, prev, _instant(at), *columns], ensure_ascii=False, separators=(",", ":"))
+        linked, prev = prev, hmac.new(key, f"{head[:-1]},{details}]".encode(), hashlib.sha256).hexdigest()
+        yield row, details, seq, linked, prev
+    if seq != last:
+        raise ValueError(f"audit.chain reserved {n} places and was given {seq - last + n} rows")
+
+
 def _advance(n: int, using: str) -> tuple[int, str]:
     """Reserves the next n places of the chain under the head row's lock, held to the end of the
     transaction: the last place reserved and the hash of the row before the first."""
@@ -142,7 +164,7 @@ def row_content(row) -> list:
     return [
         row.seq,
         row.prev_hash,
-        row.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"),
+        _instant(row.at),
         row.actor_id,
         row.actor_username,
         row.action,
@@ -153,6 +175,10 @@ def row_content(row) -> list:
         row.result,
         row.detail,
     ]
+
+
+def _instant(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def _canonical(value) -> bytes:
@@ -222,7 +248,9 @@ def prune(*, before: date, actor, today: date | None = None, using: str = DEFAUL
     """Deletes the rows older than `before` from the start of the chain (up to the first younger
     one, the chain's order being the order of writing) and anchors the chain at the last one deleted.
     Refuses a date inside the retention period and a broken chain (the evidence stays). Recorded in
-    the log itself. Returns how many rows went."""
+    the log itself. Only the server's operator prunes. Returns how many rows went."""
+    if not isinstance(actor, SystemActor):
+        raise PermissionError("only the server's operator prunes the audit log")
     today = today or timezone.localdate()
     oldest = today - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     if before > oldest:
@@ -342,9 +370,13 @@ def export_public_key() -> str:
     return base64.b64encode(raw).decode()
 
 
-def export_lines(*, since: date, using: str = DEFAULT_DB_ALIAS):
+def export_lines(*, since: date, actor, using: str = DEFAULT_DB_ALIAS):
     """The rows written since `since` (in chain order) as JSON lines, each signed with Ed25519
-    (key derived from the audit key): {"row": {…}, "sig": base64}."""
+    (key derived from the audit key): {"row": {…}, "sig": base64}. The export is recorded first
+    (and so is in it)."""
+    if not isinstance(actor, SystemActor):
+        raise PermissionError("only the server's operator exports the audit log")
+    audit_record(actor=actor, action="audit.export", detail={"since": since.isoformat()})
     start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
     key = _signing_key()
     rows = AuditLog.objects.using(using).filter(at__gte=start).order_by("seq").iterator(chunk_size=2000)

@@ -25,11 +25,12 @@ TRIGGERS = {
             "FOR EACH ROW EXECUTE FUNCTION core_auditlog_append_only()",
             "CREATE OR REPLACE FUNCTION core_auditlog_head() RETURNS trigger AS $$\n"
             "BEGIN\n"
-            "  UPDATE core_auditchain SET head_hash = NEW.hash WHERE id = 1 AND seq = NEW.seq;\n"
+            "  UPDATE core_auditchain c SET head_hash = i.hash FROM inserted i WHERE c.id = 1 AND i.seq = c.seq;\n"
             "  RETURN NULL;\n"
             "END; $$ LANGUAGE plpgsql",
+            # Once per statement (a COPY of a million rows included), from the rows it inserted.
             "CREATE TRIGGER core_auditlog_head AFTER INSERT ON core_auditlog\n"
-            "FOR EACH ROW EXECUTE FUNCTION core_auditlog_head()",
+            "REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION core_auditlog_head()",
         ],
         [
             "DROP TRIGGER IF EXISTS core_auditlog_head ON core_auditlog",
@@ -46,7 +47,8 @@ TRIGGERS = {
             "  AND gonghui_audit_sealed()\n"
             f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
             "CREATE TRIGGER core_auditlog_head AFTER INSERT ON core_auditlog\n"
-            "BEGIN UPDATE core_auditchain SET head_hash = NEW.hash WHERE id = 1 AND seq = NEW.seq; END",
+            "WHEN NEW.seq = (SELECT seq FROM core_auditchain WHERE id = 1)\n"
+            "BEGIN UPDATE core_auditchain SET head_hash = NEW.hash WHERE id = 1; END",
         ],
         ["DROP TRIGGER IF EXISTS core_auditlog_head", "DROP TRIGGER IF EXISTS core_auditlog_no_delete"],
     ),

@@ -242,9 +242,10 @@ def test_export_is_signed_and_a_tampered_or_missing_line_is_caught(admin_a, tmp_
     key = audit.export_public_key()
     assert key in capsys.readouterr().out
     lines = path.read_text().splitlines(keepends=True)
-    assert len(lines) == 3 and json.loads(lines[0])["row"]["detail"] == {"n": 0, "城市": "南昌"}
+    assert len(lines) == 4 and json.loads(lines[3])["row"]["action"] == "audit.export"
+    assert json.loads(lines[0])["row"]["detail"] == {"n": 0, "城市": "南昌"}
     call_command("audit_verify", "--export", str(path), "--public-key", key)
-    assert "3 行，签名和前后衔接一致" in capsys.readouterr().out
+    assert "4 行，签名和前后衔接一致" in capsys.readouterr().out
 
     tampered = tmp_path / "tampered.jsonl"
     tampered.write_text(lines[0] + lines[1].replace('"南昌"', '"赣州"') + lines[2])
@@ -282,3 +283,24 @@ def test_concurrent_writers_do_not_fork_the_chain(admin_a):
         thread.join()
     assert failures == []
     assert audit.verify() == (40, None)
+
+
+def test_a_bulk_writer_chains_its_rows_through_the_appender(admin_a):
+    """audit.chain (for a roster's COPY) hashes each row exactly as append does."""
+    write(1, admin_a)
+    rows = [
+        (timezone.now(), admin_a.pk, "admin_a", "membership.join", "members.membership", str(i), "某人", None, "ok",
+         {"via": "roster_import", "person": i, "person_created": True})
+        for i in range(3)
+    ]  # fmt: skip
+    with transaction.atomic():
+        for row, detail, seq, prev_hash, hash_ in audit.chain(iter(rows), 3):
+            at, actor_id, username, action, object_type, object_id, object_repr, ip, result, _ = row
+            AuditLog.objects.bulk_create([AuditLog(
+                at=at, actor_id=actor_id, actor_username=username, action=action, object_type=object_type,
+                object_id=object_id, object_repr=object_repr, ip=ip, result=result, detail=json.loads(detail),
+                seq=seq, prev_hash=prev_hash, hash=hash_,
+            )])  # fmt: skip
+    assert audit.verify() == (4, None)
+    with pytest.raises(ValueError, match="reserved 3 places and was given 2"), transaction.atomic():
+        list(audit.chain(iter(rows[:2]), 3))

@@ -5,12 +5,14 @@ the host. The key is derived from the audit key; --public-key prints the public 
 `gonghui audit-verify --export FILE --public-key KEY` checks the copy anywhere.
 """
 
+import getpass
 import sys
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.core import audit
+from gonghui.core.scope import SystemActor
 
 
 class Command(BaseCommand):
@@ -32,12 +34,12 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--since {since!r} 不是日期：应为 YYYY-MM-DD", returncode=2) from None
         if not output:
-            sys.stdout.writelines(audit.export_lines(since=day))
+            sys.stdout.writelines(audit.export_lines(since=day, actor=SystemActor(getpass.getuser())))
             return
         try:
             with open(output, "x", encoding="utf-8") as stream:
                 lines = 0
-                for line in audit.export_lines(since=day):
+                for line in audit.export_lines(since=day, actor=SystemActor(getpass.getuser())):
                     stream.write(line)
                     lines += 1
         except OSError as error:
