@@ -15,6 +15,7 @@ import hmac
 import ipaddress
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -309,15 +310,15 @@ def _sqlite_seal(sender, connection, **kwargs):
         connection.connection.create_function("gonghui_audit_sealed", 0, lambda: int(_sealed.get()))
 
 
-class unsealed:
+@contextmanager
+def unsealed():
     """Lets a flush of the whole SQLite test database (Django's between transactional tests) empty
     the audit log, in this process only."""
-
-    def __enter__(self):
-        self.token = _sealed.set(False)
-
-    def __exit__(self, *exc):
-        _sealed.reset(self.token)
+    token = _sealed.set(False)
+    try:
+        yield
+    finally:
+        _sealed.reset(token)
 
 
 OWNER_ALIAS = "owner"

@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
@@ -147,8 +148,6 @@ def test_drill_a_row_deleted_in_the_sqlite_file_is_caught(admin_a):
 def test_drill_a_row_deleted_on_postgresql_is_caught(admin_a):
     """The drill: the database's owner, on its own connection, disables the trigger and deletes."""
     rows = write(5, admin_a)
-    import psycopg
-
     settings = connection.settings_dict
     with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
                          dbname=settings["NAME"], autocommit=True) as outside:  # fmt: skip
