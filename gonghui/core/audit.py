@@ -125,7 +125,11 @@ def chain(rows: Iterable[tuple], n: int, *, using: str = DEFAULT_DB_ALIAS) -> It
     (the chain's head stays locked until that transaction ends), and insert every row it yields."""
     if not connections[using].in_atomic_block:
         raise transaction.TransactionManagementError("audit.chain needs the inserting transaction")
-    last, prev = _advance(n, using)
+    last, prev = _advance(n, using)  # now, not when the insert (a COPY holding the connection) pulls
+    return _chained(rows, n, last, prev)
+
+
+def _chained(rows: Iterable[tuple], n: int, last: int, prev: str) -> Iterator[tuple]:
     key, seq = _key(b"gonghui/audit-chain"), last - n
     for row in rows:
         at, *columns, detail = row
