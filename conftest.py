@@ -14,7 +14,7 @@ from django.utils import translation
 
 from gonghui.accounts.models import User
 from gonghui.accounts.second_factor import mark_verified
-from gonghui.core import workdays
+from gonghui.core import audit, workdays
 from gonghui.core.roles import Role
 from gonghui.members.tests.factories import make_member
 from gonghui.orgs.models import Organisation
@@ -54,6 +54,21 @@ def force_login_completes_the_sign_in():
     Client.force_login = force_login
     yield
     Client.force_login = original
+def flushable_audit_log():
+    """Django empties the SQLite test database between transactional tests with DELETE, which the
+    audit log's trigger refuses unless this process unseals it (PostgreSQL's flush truncates)."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    operations = DatabaseWrapper.ops_class
+    flush = operations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with audit.unsealed():
+            return flush(self, sql_list)
+
+    operations.execute_sql_flush = execute_sql_flush
+    yield
+    operations.execute_sql_flush = flush
 
 
 @pytest.fixture(autouse=True)

@@ -78,6 +78,37 @@ def envsecret(name: str, *, min_length: int) -> str:
 SECRET_KEY = envsecret("SECRET_KEY", min_length=50)
 # Master key for personal data: ID numbers are encrypted and HMAC-indexed with keys derived from it.
 FIELD_ENCRYPTION_KEY = envsecret("GONGHUI_FIELD_KEY", min_length=32)
+
+# Keys and ciphers of field encryption (gonghui.core.crypto). GONGHUI_FIELD_KEY is key version 1
+# (and the key of the lookup HMAC, which indexes ID numbers and so never rotates);
+# GONGHUI_FIELD_KEYS adds later versions as "2:<secret>,3:<secret>". New values are encrypted with
+# version GONGHUI_FIELD_KEY_VERSION (default: the highest) and GONGHUI_CIPHER: "aes" (AES-256-GCM,
+# the default) or "sm4" (SM4-GCM with keys derived by HMAC-SM3, for the commercial-cryptography
+# assessment). Every token names its cipher and key version, so older tokens (and the Fernet tokens
+# of before) still read; `gonghui rotate-field-key` re-encrypts them with the current ones.
+FIELD_ENCRYPTION_KEYS = {1: FIELD_ENCRYPTION_KEY}
+for _entry in envlist("GONGHUI_FIELD_KEYS", ""):
+    _version, _, _secret = _entry.partition(":")
+    if not _version.isdigit() or int(_version) < 2 or len(_secret) < (32 if PRODUCTION else 1):
+        raise ImproperlyConfigured(
+            "GONGHUI_FIELD_KEYS must be comma-separated <version>:<secret> with versions from 2 up"
+            + (" and secrets of at least 32 characters" if PRODUCTION else "")
+        )
+    FIELD_ENCRYPTION_KEYS[int(_version)] = _secret
+FIELD_KEY_VERSION = envint("GONGHUI_FIELD_KEY_VERSION", max(FIELD_ENCRYPTION_KEYS))
+if FIELD_KEY_VERSION not in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        f"GONGHUI_FIELD_KEY_VERSION {FIELD_KEY_VERSION} has no key in GONGHUI_FIELD_KEYS"
+    )
+FIELD_CIPHER = os.environ.get("GONGHUI_CIPHER", "aes").strip().lower()
+if FIELD_CIPHER not in {"aes", "sm4"}:
+    raise ImproperlyConfigured("GONGHUI_CIPHER must be 'aes' (AES-256-GCM) or 'sm4' (SM4-GCM)")
+
+# Key of the audit log's HMAC chain (gonghui.core.audit), kept apart from the database: whoever
+# holds the database but not this key cannot rewrite the log unnoticed. Rows are kept at least
+# AUDIT_RETENTION_DAYS (180, 网络安全法 art. 21, is the floor) before `gonghui audit-prune` may go.
+AUDIT_HMAC_KEY = envsecret("GONGHUI_AUDIT_KEY", min_length=32)
+AUDIT_RETENTION_DAYS = max(180, envint("GONGHUI_AUDIT_RETENTION_DAYS", 180))
 DEBUG = envbool("DEBUG")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -198,6 +229,15 @@ else:
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
+
+
+# Two PostgreSQL roles (see README "Audit log"): DATABASE_URL connects as the application's role,
+# which may only INSERT and SELECT the audit log; DATABASE_OWNER_URL as the role that owns the
+# schema, used by `gonghui migrate --database owner` (which then grants the application's role its
+# rights) and by `gonghui audit-prune`. Unset, one role does both (SQLite, development).
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL")
+if DATABASE_OWNER_URL:
+    DATABASES["owner"] = dj_database_url.parse(DATABASE_OWNER_URL)
 
 
 def close_sqlite_files(name) -> None:

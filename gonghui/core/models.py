@@ -27,7 +27,10 @@ class AuditLogQuerySet(ScopedQuerySet):
 
 
 class AuditLog(models.Model):
-    """Append-only: rows are only ever inserted, in the same transaction as the change they record."""
+    """Append-only: rows are only ever inserted, in the same transaction as the change they record,
+    by gonghui.core.audit's appender. Each row's `hash` is an HMAC (settings.AUDIT_HMAC_KEY) of its
+    content, its place `seq` and the previous row's hash (`prev_hash`), so that a row deleted, edited
+    or inserted out of place breaks the chain (`gonghui audit-verify`)."""
 
     class Result(models.TextChoices):
         OK = "ok", _("成功")
@@ -52,6 +55,9 @@ class AuditLog(models.Model):
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     result = models.CharField(_("结果"), max_length=8, choices=Result.choices, default=Result.OK)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    seq = models.BigIntegerField(_("链序号"), unique=True, editable=False)
+    prev_hash = models.CharField(_("前一条的校验值"), max_length=64, editable=False)
+    hash = models.CharField(_("校验值"), max_length=64, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
     visibility = Visibility(
@@ -81,6 +87,25 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
+
+
+class AuditChain(models.Model):
+    """The one row (id 1) that serialises appends to the audit log: an appender takes its lock by
+    advancing `seq`, and an insert trigger moves `head_hash` to the new last row. The anchor is where
+    the chain starts after a prune: the last pruned row's place and hash, with their HMAC."""
+
+    seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True)
+    anchor_mac = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志链头")
+        verbose_name_plural = _("审计日志链头")
+
+    def __str__(self):
+        return f"{self.seq} {self.head_hash}"
 
 
 class CalendarDay(models.Model):

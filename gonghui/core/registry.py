@@ -4,8 +4,8 @@ Core, the reports and the demo command name no app: they read these registries, 
 start-up (CoreConfig.ready discovers `gonghui.<app>.registrations`, as Django's admin discovers
 `admin` modules). An app contributes its capabilities (what a role may do), its menu entries, the cards of the home
 page, the sections it adds to other apps' pages, its KPIs with the functions that compute them, its
-demo data, the labels of its audit actions, the evidence it adds to a worker's talent record and the
-queues it puts on officers' home pages.
+demo data, the labels of its audit actions, the evidence it adds to a worker's talent record, the
+queues it puts on officers' home pages and the columns it keeps encrypted (for key rotation).
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -235,6 +235,15 @@ class Rollup:
     rebuild: Callable[[], int]
 
 
+@dataclass(frozen=True)
+class EncryptedFields:
+    """The columns of an app's model that hold gonghui.core.crypto tokens, which `gonghui
+    rotate-field-key` re-encrypts under the current cipher and key. key: the model, "app.Model"."""
+
+    key: str
+    fields: tuple[str, ...]
+
+
 capabilities = CapabilityRegistry("capability")
 menu = Registry("menu entry")
 home_cards = Registry("home card")
@@ -246,6 +255,7 @@ talent = Registry("talent source")
 todos = Registry("to-do")
 charts = Registry("chart")
 rollups = Registry("roll-up")
+encrypted_fields = Registry("encrypted fields of")
 
 
 def capability(key: str, label, roles: Iterable[str]) -> Capability:

@@ -67,3 +67,5 @@ registry.audit_actions.register(
         }
     )
 )
+
+registry.encrypted_fields.register(registry.EncryptedFields("honours.Objection", ("contact_encrypted",)))

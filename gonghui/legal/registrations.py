@@ -67,3 +67,10 @@ registry.audit_actions.register(
         }
     )
 )
+
+registry.encrypted_fields.register(
+    registry.EncryptedFields("legal.Consultation", ("question_encrypted", "answer_encrypted")),
+    registry.EncryptedFields("legal.AidCase", ("facts_encrypted", "report_encrypted")),
+    registry.EncryptedFields("legal.Dispute", ("facts_encrypted", "agreement_encrypted")),
+    registry.EncryptedFields("legal.CaseDocument", ("text_encrypted",)),
+)

@@ -65,3 +65,5 @@ registry.rollups.register(
 )
 
 registry.charts.register(*charts.CHARTS)
+
+registry.encrypted_fields.register(registry.EncryptedFields("members.Person", ("id_encrypted",)))

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.core import crypto
+from gonghui.core.audit import append as audit_append
 from gonghui.core.models import AuditLog
 from gonghui.core.roles import Role
 from gonghui.demo.world import DEMO_PASSWORD
@@ -212,18 +213,20 @@ def _enrol(
                 )
             )
     Enrolment.objects.bulk_create(enrolments, batch_size=2000)
-    AuditLog.objects.bulk_create(
-        AuditLog(
-            actor_id=b.created_by.pk,
-            actor_username=b.created_by.username,
-            action="mutual_aid.enrol",
-            object_type="mutual_aid.enrolmentbatch",
-            object_id=str(b.pk),
-            object_repr=f"{plan} · {b.enterprise_id}"[:200],
-            at=b.created_at,
-            detail={"plan": plan.pk, "people": b.people, "fee_total": str(b.fee_total)},
-        )
-        for b in batches
+    audit_append(
+        [
+            AuditLog(
+                actor_id=b.created_by.pk,
+                actor_username=b.created_by.username,
+                action="mutual_aid.enrol",
+                object_type="mutual_aid.enrolmentbatch",
+                object_id=str(b.pk),
+                object_repr=f"{plan} · {b.enterprise_id}"[:200],
+                at=b.created_at,
+                detail={"plan": plan.pk, "people": b.people, "fee_total": str(b.fee_total)},
+            )
+            for b in batches
+        ]
     )
     return {e.person_id: e for e in enrolments}
 
@@ -457,7 +460,7 @@ class ClaimMaker:
         Invoice.objects.bulk_create(invoices, batch_size=1000)
         ClaimDocument.objects.bulk_create(documents, batch_size=1000)
         LedgerEntry.objects.bulk_create(payments, batch_size=1000)
-        AuditLog.objects.bulk_create(audit, batch_size=1000)
+        audit_append(audit)
 
 
 def _claims(

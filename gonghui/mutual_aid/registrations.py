@@ -68,3 +68,10 @@ registry.audit_actions.register(
         security={"mutual_aid.claim.view_medical", "mutual_aid.document.open"},
     )
 )
+
+registry.encrypted_fields.register(
+    registry.EncryptedFields(
+        "mutual_aid.Claim",
+        ("diagnosis_encrypted", "hospital_encrypted", "stay_encrypted", "account_encrypted"),
+    )
+)

@@ -13,7 +13,7 @@ the lock only as long as the write takes.
 """
 
 import contextlib
-import json
+import itertools
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import audit
 from gonghui.core.audit import actor_columns, audit_record, current_ip
 from gonghui.core.models import AuditLog
 from gonghui.core.scope import get_or_404
@@ -151,7 +152,11 @@ AUDIT_FIELDS = [
     "ip",
     "result",
     "detail",
+    "seq",
+    "prev_hash",
+    "hash",
 ]
+AUDIT_SPOOL_ROWS = 10_000
 
 
 class _Writer:
@@ -165,12 +170,15 @@ class _Writer:
 
     def __init__(self, *, union: Organisation, by, source: str):
         self.union = union
-        now = timezone.now()
+        self.at = now = timezone.now()
         self.now = now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+        # The audit rows wait on a temporary file until finish(): chaining them locks the audit
+        # log's head until the import commits, and every other audit write waits meanwhile.
+        self.audits = tempfile.TemporaryFile(prefix="gonghui-roster-audit-")  # noqa: SIM115 (closed by finish())
+        self.audit_chunks = self.audit_rows = 0
         self.actor_id, self.username = actor_columns(by)
         self.ip = current_ip.get()
         self.note = (_("名册导入：%(file)s") % {"file": source})[:200]
-        self.union_code = json.dumps(union.code, ensure_ascii=False)
 
     def write(self, selected: Callable[[int], Iterator[tuple[int, tuple]]], *, new: int, rows: int) -> None:
         """selected(part): the (selection, prepared row) pairs of part 0 (people) or 1 (memberships),
@@ -216,13 +224,8 @@ class _Writer:
         def audits() -> Iterator[tuple]:
             """One audit row per membership; it says whether the person's record was created with it."""
             for membership_id, person_id, new, (_e, _c, started_on, name) in joined():
-                detail = (  # what json.dumps would write, without its cost per row
-                    f'{{"union": {self.union_code}, "started_on": "{started_on}", '
-                    f'"person": {person_id}, "person_created": {"true" if new else "false"}, '
-                    f'"via": "roster_import"}}'
-                )
                 yield (
-                    now,
+                    self.at,
                     self.actor_id,
                     self.username,
                     "membership.join",
@@ -231,14 +234,20 @@ class _Writer:
                     f"{name} @ {union.name}"[:200],
                     self.ip,
                     "ok",
-                    bulk.JSONText(detail),
+                    {
+                        "union": union.code,
+                        "started_on": str(started_on),
+                        "person": person_id,
+                        "person_created": new,
+                        "via": "roster_import",
+                    },
                 )
 
         rejoining = [choice for choice, _person in selected(0) if choice > 0] if new < rows else []
         with person_changing(*rejoining):  # the roll-ups: former members in full, new people by month
             bulk.insert(Person, PERSON_FIELDS, people(), adapted=True)
             bulk.insert(Membership, MEMBERSHIP_FIELDS, memberships(), adapted=True)
-            bulk.insert(AuditLog, AUDIT_FIELDS, audits(), adapted=True)
+            self.spool_audits(audits())
         record_new_joiners(
             union,
             (
@@ -247,6 +256,32 @@ class _Writer:
                 if choice == NEW
             ),
         )
+
+    def spool_audits(self, rows: Iterator[tuple]) -> None:
+        while chunk := list(itertools.islice(rows, AUDIT_SPOOL_ROWS)):
+            pickle.dump(chunk, self.audits, protocol=5)
+            self.audit_chunks += 1
+            self.audit_rows += len(chunk)
+
+    def finish(self) -> None:
+        """Chains the spooled audit rows onto the audit log and inserts them, last in the import's
+        transaction."""
+
+        def spooled() -> Iterator[tuple]:
+            self.audits.seek(0)
+            for _i in range(self.audit_chunks):
+                yield from pickle.load(self.audits)  # noqa: S301 (our own temporary file)
+
+        now = self.now
+        try:
+            if self.audit_rows:
+                rows = (
+                    (now, *row[1:9], bulk.JSONText(detail), seq, prev_hash, hash_)
+                    for row, detail, seq, prev_hash, hash_ in audit.chain(spooled(), self.audit_rows)
+                )
+                bulk.insert(AuditLog, AUDIT_FIELDS, rows, adapted=True)
+        finally:
+            self.audits.close()
 
 
 def roster_import(
@@ -285,6 +320,8 @@ def roster_import(
                         with connection.cursor() as cursor:
                             cursor.execute("PRAGMA cache_size = -262144")
                     writer.write(spool.selected, new=spool.new, rows=spool.rows)
+                if writer is not None:
+                    writer.finish()
                 audit_record(
                     actor=by,
                     action="roster.import" if not dry_run else "roster.check",
