@@ -1,12 +1,11 @@
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from gonghui.core import registry
+from gonghui.core import keyset, registry
 from gonghui.core.forms import AuditFilterForm
 from gonghui.core.models import AuditLog
 from gonghui.core.scope import scope_of
@@ -43,7 +42,7 @@ def audit_log(request):
             entries = entries.filter(at__gte=datetime.combine(data["since"], time.min, tz))
         if data["until"]:
             entries = entries.filter(at__lte=datetime.combine(data["until"], time.max, tz))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = keyset.page_of(request, entries, ["-at", "-pk"])
     labels = {a.key: a.label for a in registry.audit_actions}
     for entry in page:
         entry.action_label = labels.get(entry.action, entry.action)

@@ -174,3 +174,13 @@ def test_member_list_pages_cost_the_same_for_10_or_120_members(
         for params in ({}, {"cursor": page.next_cursor}, {"q": "z"}, {"from": "m"}, {"q": "1380"}):
             with django_assert_max_num_queries(small[user] + 1):  # + the roll-up or a search's probe
                 assert client.get(reverse("members:list"), params).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["officer", "admin_a"])
+def test_the_apis_people_list_reads_the_pinyin_index(people, who, request):
+    """(The API's member list is the page's: member_page, tested above.)"""
+    from gonghui.members.models import Person
+
+    user = request.getfixturevalue(who)
+    people_page = Person.objects.visible_to(user).order_by("name_pinyin", "id")[:51]
+    assert not full_scans(people_page, TABLES), full_scans(people_page, TABLES)
