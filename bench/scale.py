@@ -146,7 +146,7 @@ class Database:
         if self.kind == "sqlite":
             import sqlite3
 
-            with sqlite3.connect(self.workdir / "scale.sqlite3") as c:
+            with sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///")) as c:
                 c.execute("ANALYZE")
         else:
             import psycopg
@@ -237,7 +237,11 @@ def province(env: dict, target: int, log) -> None:
             ) as copy:
                 for i in range(n):
                     pid = person_next + i
-                    name = surnames[pid % 20] + given[(pid // 20) % 26] + given[(pid // 520) % 26]
+                    name = (
+                        surnames[pid % 20]
+                        + given[(pid // 20) % len(given)]
+                        + given[(pid // 480) % len(given)]
+                    )
                     copy.write_row(
                         (
                             pid,
@@ -304,6 +308,12 @@ def main() -> None:
     parser.add_argument("--province", type=int, help="PostgreSQL: then this many members by COPY")
     parser.add_argument("--workdir", type=Path, help="where rosters are kept between runs")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--on",
+        metavar="DATABASE_URL",
+        help="time a kept city database again (after --province if given) against the demo's times of "
+        "the run that built it (kept in --workdir)",
+    )
     parser.add_argument("--child-time", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_time:
@@ -320,6 +330,17 @@ def main() -> None:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gonghui-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.on:
+        kind = "postgres" if args.on.startswith("postgres") else "sqlite"
+        env = {**os.environ, **ENV, "DATABASE_URL": args.on, "GONGHUI_VAR_DIR": str(workdir / f"var-{kind}")}
+        demo = json.loads((workdir / f"demo-{kind}.json").read_text())
+        members = args.members
+        if args.province:
+            province(env, args.province, log)
+            members = args.province
+        Database(kind, workdir).analyze(env)
+        _table(kind, demo, _time_pages(env, args.repeat), members, log)
+        return
     started = time.perf_counter()
     rosters = _rosters(workdir, args.members - 30_000, args.unions)
     log(f"rosters: {len(rosters)} files in {workdir}, {time.perf_counter() - started:.0f} s")
@@ -332,6 +353,7 @@ def main() -> None:
             log(f"{kind}: demo loaded in {seconds:.0f} s")
             database.analyze(env)
             demo = _time_pages(env, args.repeat)
+            (workdir / f"demo-{kind}.json").write_text(json.dumps(demo))
             _run(env, "-c", SEED.format(unions=args.unions, names=ENTERPRISES))
             started = time.perf_counter()
             for k, path in enumerate(rosters):

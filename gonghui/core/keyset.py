@@ -59,12 +59,18 @@ class KeysetPage:
         return self.has_next or self.has_previous
 
 
-def _field(model, lookup: str):
-    """The model field a lookup (person__name_pinyin, pk) ends on."""
+def _parse(model, lookup: str, value):
+    """A key's value from a cursor or a jump, as its field reads it (an annotation's as it is)."""
     *path, last = lookup.split("__")
-    for part in path:
-        model = model._meta.get_field(part).related_model
-    return model._meta.pk if last == "pk" else model._meta.get_field(last)
+    try:
+        for part in path:
+            model = model._meta.get_field(part).related_model
+        field = model._meta.pk if last == "pk" else model._meta.get_field(last)
+    except FieldDoesNotExist:
+        if not isinstance(value, str | int):
+            raise ValueError(value) from None
+        return value
+    return field.to_python(value)
 
 
 def _value_of(row, lookup: str):
@@ -113,8 +119,7 @@ def paginate(
             if position.get("s") != shape or position.get("d") not in ("n", "p"):
                 raise ValueError
             values = [
-                _field(queryset.model, k.lstrip("-")).to_python(v)
-                for k, v in zip(keys, position["v"], strict=True)
+                _parse(queryset.model, k.lstrip("-"), v) for k, v in zip(keys, position["v"], strict=True)
             ]
         except (signing.BadSignature, ValueError, TypeError, KeyError, AttributeError, ValidationError):
             position, note = None, STALE
@@ -122,8 +127,8 @@ def paginate(
     if position is None and jump not in (None, ""):
         first = keys[0].lstrip("-")
         try:
-            value = _field(queryset.model, first).to_python(jump)
-        except (ValidationError, FieldDoesNotExist, TypeError):
+            value = _parse(queryset.model, first, jump)
+        except (ValidationError, ValueError, TypeError):
             value = None
         if value is not None:
             queryset = queryset.filter(**{f"{first}__{'lte' if keys[0].startswith('-') else 'gte'}": value})

@@ -2,7 +2,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +79,23 @@ def member_search(user, *, q: str = "", union: str = "", status: str = "active")
     letters → the full pinyin (zhangsan, zhang s); Chinese → the name's start, and on PostgreSQL any
     part of it (trigram index). Anything else is refused with a hint.
     """
+    search = _search(user, q=q, union=union, status=status)
+    if search.people is None and (union or scope_of(user).role == Role.UNION_ADMIN):
+        return _sorted_after_reading(search)
+    return search
+
+
+def _sorted_after_reading(search: MemberSearch) -> MemberSearch:
+    """A union's list or search in the same order, sorted after it is read: its rows are a union's,
+    found through the union's index (or a search's, whichever is narrower) and sorted, instead of
+    walking the city's people along the order's index for those of the union."""
+    first, *rest = search.keys
+    name = f"sorted_{first}"  # another search's cursor names another key, so is not taken for this one's
+    sort_key = Func(F(first), template="(%(expressions)s || '')", output_field=CharField())
+    return MemberSearch(search.queryset.annotate(**{name: sort_key}), [name, *rest], search.hint)
+
+
+def _search(user, *, q: str, union: str, status: str) -> MemberSearch:
     qs = Membership.objects.visible_to(user).select_related("person", "union", "enterprise")
     if status == "active":
         qs = qs.active()
@@ -109,13 +126,14 @@ def member_search(user, *, q: str = "", union: str = "", status: str = "active")
 def _by_pinyin(qs, letters: str, people) -> MemberSearch:
     if len(letters) == 1:
         return MemberSearch(qs.filter(starts_with("person__name_pinyin", letters)), people=people)
+    by_initials = None
     if " " not in letters and len(letters) <= 4:
-        by_initials = qs.filter(starts_with("person__name_initials", letters))
-        if by_initials.exists():
-            return MemberSearch(by_initials, INITIALS_KEYS)
+        by_initials = MemberSearch(qs.filter(starts_with("person__name_initials", letters)), INITIALS_KEYS)
+        if by_initials.queryset.exists():
+            return by_initials
     reading = spaced_reading(letters)
-    if reading is None:
-        return MemberSearch(qs.none(), hint=SEARCH_HINT)
+    if reading is None:  # initials that no one has, or letters that are neither
+        return by_initials or MemberSearch(qs.none(), hint=SEARCH_HINT)
     return MemberSearch(qs.filter(starts_with("person__name_pinyin", reading)))
 
 
