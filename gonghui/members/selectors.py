@@ -90,7 +90,9 @@ def _sorted_after_reading(search: MemberSearch) -> MemberSearch:
     found through the union's index (or a search's, whichever is narrower) and sorted, instead of
     walking the city's people along the order's index for those of the union."""
     first, *rest = search.keys
-    name = f"sorted_{first}"  # another search's cursor names another key, so is not taken for this one's
+    name = "sorted_" + first.replace(
+        "__", "_"
+    )  # another search's cursor names another key, so is not taken for this one's
     sort_key = Func(F(first), template="(%(expressions)s || '')", output_field=CharField())
     return MemberSearch(search.queryset.annotate(**{name: sort_key}), [name, *rest], search.hint)
 
