@@ -16,7 +16,7 @@ from datetime import date, datetime
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 SALT = "gonghui.core.keyset"
 CURSOR_PARAM = "cursor"
