@@ -25,6 +25,7 @@ from gonghui.academy.forms import (
 from gonghui.academy.models import Certificate, Course, Enrolment, Partner, Session, TrainingClass
 from gonghui.activities.forms import MemberKeyForm
 from gonghui.activities.selectors import person_by_key
+from gonghui.core import keyset
 from gonghui.core.audit import audit_record
 from gonghui.core.forms import run_service
 from gonghui.core.pdf import render_pdf
@@ -311,8 +312,8 @@ def class_completion(request, pk):
 def certificate_list(request):
     scope_of(request.user).require("academy.read")
     form = CertificateFilterForm(request.GET or None)
-    page = Paginator(selectors.certificate_list(request.user, **_filters(form)), 50).get_page(
-        request.GET.get("page")
+    page = keyset.page_of(
+        request, selectors.certificate_list(request.user, **_filters(form)), ["-issued_on", "-number", "-pk"]
     )
     return render(request, "academy/certificate_list.html", {"form": form, "page": page})
 

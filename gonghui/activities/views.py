@@ -19,6 +19,7 @@ from gonghui.activities.forms import (
     YearFilterForm,
 )
 from gonghui.activities.models import Activity, WelfareDistribution
+from gonghui.core import keyset
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.orgs.models import Organisation
@@ -36,8 +37,8 @@ def _filters(form) -> dict:
 def activity_list(request):
     scope_of(request.user).require("activities.manage")
     form = ActivityFilterForm(request.GET or None)
-    page = Paginator(selectors.activity_list(request.user, **_filters(form)), 50).get_page(
-        request.GET.get("page")
+    page = keyset.page_of(
+        request, selectors.activity_list(request.user, **_filters(form)), ["-held_on", "-pk"]
     )
     return render(request, "activities/activity_list.html", {"form": form, "page": page})
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor as Position
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 
@@ -44,6 +45,38 @@ class Cursor(CursorPagination):
         except (signing.BadSignature, ValueError, UnicodeDecodeError):
             raise ValidationError({"cursor": [_("分页游标无效或已被改动，请从第一页重新开始")]}) from None
         return Position(offset=offset, reverse=reverse, position=tokens.get("p", [None])[0])
+
+    def paginate_keyset(self, request, read) -> list:
+        """A page read by read(cursor, size) → gonghui.core.keyset.KeysetPage, for a list whose
+        order is not one field (the member list: by people first, in pinyin order). Its cursors
+        are signed too; one that was altered or outlived its list is refused like any other."""
+        self.request = request
+        self.page = read(request.query_params.get(self.cursor_query_param), self.get_page_size(request))
+        if self.page.note:
+            raise ValidationError({"cursor": [_("分页游标无效或已被改动，请从第一页重新开始")]})
+        return self.page.rows
+
+    def get_paginated_response(self, data):
+        if not hasattr(self.page, "next_cursor"):
+            return super().get_paginated_response(data)
+        url = self.request.build_absolute_uri()
+
+        def link(cursor):
+            return None if cursor is None else replace_query_param(url, self.cursor_query_param, cursor)
+
+        return Response(
+            {
+                "next": link(self.page.next_cursor),
+                "previous": link(self.page.previous_cursor),
+                "results": data,
+            }
+        )
+
+    @classmethod
+    def ordered_by(cls, *ordering: str) -> type["Cursor"]:
+        """The same cursor over another order, whose first field an index leads with (the position
+        is that field's value; rows sharing it are stepped over by the cursor's offset)."""
+        return type(f"CursorBy{ordering[0].title()}", (cls,), {"ordering": ordering})
 
     def get_paginated_response_schema(self, schema):
         link = {"type": ["string", "null"], "format": "uri"}

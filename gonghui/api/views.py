@@ -5,10 +5,12 @@ check their actor; another scope's object is a 404."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gonghui.api import serializers as s
+from gonghui.api.pagination import Cursor
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.members import selectors as member_selectors
 from gonghui.members import services as members
@@ -65,6 +67,8 @@ class PersonViewSet(ReadOnly):
     """People with a membership the user reaches; ID numbers masked (the reveal is its own action)."""
 
     serializer_class = s.PersonSerializer
+    # The member list's order and index (person_pinyin_order_idx), read along it page by page.
+    pagination_class = Cursor.ordered_by("name_pinyin", "id")
 
     def get_queryset(self):
         return Person.objects.visible_to(self.request.user)
@@ -90,6 +94,24 @@ class PersonViewSet(ReadOnly):
 )
 class MembershipViewSet(ReadOnly):
     serializer_class = s.MembershipSerializer
+
+    def list(self, request, *args, **kwargs):
+        """The member list's pages and searches, each in the order and index of the page's
+        (members.selectors.member_search)."""
+        scope_of(request.user).require("members.roster")
+        params = request.query_params
+        search = member_selectors.member_search(
+            request.user,
+            q=params.get("q", ""),
+            union=params.get("union", ""),
+            status=params.get("status", "active"),
+        )
+        if search.hint:
+            raise ValidationError({"q": [search.hint]})
+        rows = self.paginator.paginate_keyset(
+            request, lambda cursor, size: member_selectors.member_page(search, cursor=cursor, size=size)
+        )
+        return self.paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def get_queryset(self):
         params = self.request.query_params

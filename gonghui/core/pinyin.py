@@ -127,3 +127,40 @@ def name_initials(name: str) -> str:
 def name_pinyin(name: str) -> str:
     """The full reading, for sorting names in pinyin order on any database: 张三 → zhang san."""
     return " ".join(_readings(name)).lower()
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(to_normal(r) for readings in pinyin_dict.values() for r in readings.split(","))
+
+
+def spaced_reading(letters: str) -> str | None:
+    """Typed pinyin cut into syllables the way name_pinyin writes them (zhangsan → zhang san), the
+    last one possibly unfinished (zhangs → zhang s); None when the letters are no pinyin. Spaces the
+    user typed are kept as cuts."""
+    words = letters.lower().split()
+    syllables = _syllables()
+    out: list[str] = []
+    for n, word in enumerate(words):
+        cut = _cut(word, syllables, last=n == len(words) - 1)
+        if cut is None:
+            return None
+        out += cut
+    return " ".join(out) or None
+
+
+def _cut(word: str, syllables: frozenset[str], *, last: bool) -> list[str] | None:
+    if not word:
+        return []
+    for end in range(min(6, len(word)), 0, -1):
+        head = word[:end]
+        if head in syllables:
+            rest = _cut(word[end:], syllables, last=last)
+            if rest is not None:
+                return [head, *rest]
+    if last and any(s.startswith(word) for s in syllables):
+        return [word]
+    return None

@@ -3,7 +3,6 @@ import tempfile
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import render
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import registry, xlsx
+from gonghui.core import keyset, registry, xlsx
 from gonghui.core.audit import audit_record
 from gonghui.core.forms import AuditFilterForm
 from gonghui.core.models import AuditLog
@@ -58,7 +57,7 @@ def audit_log(request):
     scope = scope_of(request.user)
     scope.require("audit.read")
     entries, form = _audit_entries(request)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = keyset.page_of(request, entries, ["-at", "-pk"])
     labels = {a.key: a.label for a in registry.audit_actions}
     for entry in page:
         entry.action_label = labels.get(entry.action, entry.action)

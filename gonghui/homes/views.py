@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.activities.selectors import person_by_key
 from gonghui.activities.services import not_registrable_error
+from gonghui.core import keyset
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.homes import selectors, services
@@ -176,8 +177,8 @@ def photo_remove(request, pk):
 def event_list(request):
     scope_of(request.user).require("events.manage")
     form = EventFilterForm(request.GET or None)
-    page = Paginator(selectors.event_list(request.user, **_filters(form)), 50).get_page(
-        request.GET.get("page")
+    page = keyset.page_of(
+        request, selectors.event_list(request.user, **_filters(form)), ["-starts_at", "-pk"]
     )
     return render(request, "homes/event_list.html", {"form": form, "page": page, "now": timezone.now()})
 

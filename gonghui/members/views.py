@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gonghui.core import keyset
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.members import selectors, services
@@ -19,11 +19,16 @@ from gonghui.orgs.selectors import managed_unions
 def member_list(request):
     scope_of(request.user).require("members.roster")
     form = MemberFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    memberships = selectors.membership_list(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    search = selectors.member_search(request.user, **filters)
+    page = selectors.member_page(
+        search, cursor=request.GET.get(keyset.CURSOR_PARAM), jump=request.GET.get(keyset.JUMP_PARAM)
+    )
+    total = None if filters.get("q") else selectors.member_count(request.user, **filters)
     template = "members/list_rows.html" if request.htmx else "members/list.html"
-    return render(request, template, {"form": form, "page": page})
+    jumps = [] if filters.get("q") else [(letter.upper(), letter) for letter in selectors.LETTERS]
+    context = {"form": form, "page": page, "total": total, "hint": search.hint, "jumps": jumps}
+    return render(request, template, context)
 
 
 def _render_detail(request, person, revealed_id=None):

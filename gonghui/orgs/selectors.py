@@ -1,9 +1,24 @@
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from gonghui.members.models import MemberMonth
 from gonghui.orgs.models import Enterprise, Officer, Organisation
+
+
+def members_now():
+    """Active members of the organisation's subtree, from the members' roll-up (members.MemberMonth):
+    a few dozen rows of the organisation, whatever its size."""
+    rows = (
+        MemberMonth.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Sum(F("started") - F("ended")))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
 
 
 def managed_unions(user) -> QuerySet[Organisation]:
@@ -13,11 +28,7 @@ def managed_unions(user) -> QuerySet[Organisation]:
 
 def organisation_tree(user) -> list[dict]:
     """The visible organisations as nested nodes with their active member counts (one query)."""
-    orgs = list(
-        Organisation.objects.visible_to(user)
-        .annotate(active_members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
-        .order_by("path")
-    )
+    orgs = list(Organisation.objects.visible_to(user).annotate(active_members=members_now()).order_by("path"))
     nodes = {org.pk: {"org": org, "children": []} for org in orgs}
     roots = []
     for org in orgs:
@@ -56,15 +67,15 @@ def union_term(officers: list[Officer], today: date | None = None) -> dict:
 
 
 def federation_summary(federation: Organisation) -> dict:
-    """A federation's page: the standing unions and active members of its subtree (one query), its staff."""
+    """A federation's page: the standing unions and active members of its subtree (two queries: the members from the roll-up), its staff."""
     figures = (
         Organisation.objects.subtree(federation)
         .grassroots()
-        .aggregate(
-            unions_standing=Count("pk", filter=Q(dissolved_on__isnull=True), distinct=True),
-            active_members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)),
-        )
+        .aggregate(unions_standing=Count("pk", filter=Q(dissolved_on__isnull=True)))
     )
+    figures["active_members"] = Organisation.objects.filter(pk=federation.pk).values_list(
+        members_now(), flat=True
+    )[0]
     return {**figures, "officers": list(federation.users.filter(is_active=True).order_by("username"))}
 
 
@@ -73,7 +84,7 @@ def unions_below(federation: Organisation) -> QuerySet[Organisation]:
     return (
         Organisation.objects.subtree(federation)
         .grassroots()
-        .annotate(active_members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+        .annotate(active_members=members_now())
         .order_by("dissolved_on", "code")
     )
 

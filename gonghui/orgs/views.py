@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from gonghui.core import keyset
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.orgs import selectors, services
@@ -76,7 +77,7 @@ def enterprise_list(request):
     form = EnterpriseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     enterprises = selectors.enterprise_list(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    page = keyset.page_of(request, enterprises, ["name", "pk"])
     return render(request, "orgs/enterprise_list.html", {"form": form, "page": page})
 
 

@@ -165,6 +165,18 @@ def test_cursor_pagination_is_stable_and_refuses_tampering(api, officer, union_a
     assert too_big.status_code == 400 and "page_size" in too_big.json()["errors"]
 
 
+def test_the_apis_member_list_pages_and_searches_like_the_page(api, officer, union_a):
+    for name, mobile in (("张三", "13800005678"), ("李四", "13800000001"), ("王五", "13800000002")):
+        make_member(union_a, name=name, mobile=mobile)
+    client = api(officer)
+    first = client.get("/api/v1/memberships/", {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+    assert len(first["results"]) == 2 and len(second["results"]) == 1 and second["previous"]
+    assert client.get("/api/v1/memberships/", {"q": "5678"}).json()["results"][0]["id"]
+    refused = client.get("/api/v1/memberships/", {"q": "？"})
+    assert refused.status_code == 400 and "q" in refused.json()["errors"]
+
+
 def test_rate_limit_per_token_answers_429_with_retry_after(api, admin_a, settings):
     settings.API_TOKEN_RATE = 2
     client = api(admin_a)

@@ -26,3 +26,23 @@ def panels(context, page: str) -> SafeString:
         if panel.page == page
     ]
     return mark_safe("".join(parts))  # noqa: S308 (each part is a rendered, autoescaped template)
+
+
+@register.simple_tag(takes_context=True)
+def keyset_query(context, cursor: str) -> str:
+    """The current query string on another keyset page: the cursor in, a jump and a page number out."""
+    query = context["request"].GET.copy()
+    for key in ("from", "page"):
+        query.pop(key, None)
+    query["cursor"] = cursor
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def jump_query(context, value: str) -> str:
+    """The current query string jumping to a value of a keyset list's first key (a letter, a date)."""
+    query = context["request"].GET.copy()
+    for key in ("cursor", "page"):
+        query.pop(key, None)
+    query["from"] = value
+    return query.urlencode()

@@ -1,0 +1,377 @@
+"""City scale: every page timed on the 30,000-member demo and again once the same database holds a
+city, in one run (on demand, not in the test suite):
+
+    python -m bench.scale [--members 1000000] [--databases postgres,sqlite] [--unions 10] [--repeat 5]
+    python -m bench.scale --province 10000000      # PostgreSQL: a province's people loaded by COPY
+
+For each database: a fresh one, migrated, `gonghui demo --no-serve` (30,000 members, every pillar),
+ANALYZE, then each page below timed as the zone's federation staff (`zone-admin`) and as a union's
+admin (`union-admin`), median of --repeat after one warm-up, through Django's test client in a
+process of its own (no HTTP server: the page's own cost). Then the city: --unions new unions under
+the zone, each given a generated roster (fictional people, fixed seeds) through the real import
+(`gonghui import-members`), so that the zone holds --members members; ANALYZE; the same pages again,
+and each page's ratio to its demo time. The target is no page above 1.5×.
+
+--province adds, on PostgreSQL only, people and memberships by COPY (prepared values, not through
+the import: 10,000,000 rows through it would take hours) until the zone holds that many, and times
+the member list, its searches and the home page with the city's KPIs.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "gonghui.settings",
+    "SECRET_KEY": "bench-secret-key-0123456789-0123456789-0123456789",
+    "GONGHUI_FIELD_KEY": "bench-field-key-0123456789",
+    "GONGHUI_API_TOKEN_RATE": "100000000",
+}
+ENTERPRISES = ["明月锂电有限公司", "赣西新能源有限公司", "秀江电池材料有限公司", "袁山储能科技有限公司"]
+USERS = ["zone-admin", "union-admin"]
+PAGES = [
+    ("home (dashboard)", "/"),
+    ("member list, first page", "/members/"),
+    ("member list, next page", "NEXT:/members/"),
+    ("member list, jump to z", "/members/?from=z"),
+    ("member list, ended", "/members/?status=ended"),
+    ("search initials zs", "/members/?q=zs"),
+    ("search pinyin zhangxiao", "/members/?q=zhangxiao"),
+    ("search mobile last four 5678", "/members/?q=5678"),
+    ("search mobile start 13800", "/members/?q=13800"),
+    ("search name 张", "/members/?q=%E5%BC%A0"),
+    ("search name 小明", "/members/?q=%E5%B0%8F%E6%98%8E"),
+    ("member detail", "PERSON"),
+    ("report page", "/reports/"),
+    ("organisation tree", "/orgs/"),
+    ("enterprises", "/orgs/enterprises/"),
+    ("activities", "/activities/"),
+    ("welfare", "/activities/welfare/"),
+    ("coverage campaigns", "/coverage/"),
+    ("worker homes", "/homes/"),
+    ("events", "/homes/events/"),
+    ("contests", "/contests/"),
+    ("academy courses", "/academy/"),
+    ("certificates", "/academy/certificates/"),
+    ("mutual-aid claims", "/mutual-aid/"),
+    ("mutual-aid enrolments", "/mutual-aid/enrolments/"),
+    ("honours", "/honours/"),
+    ("audit log", "/audit/"),
+    ("API people", "/api/v1/people/"),
+    ("API memberships", "/api/v1/memberships/"),
+    ("API memberships ?q=zs", "/api/v1/memberships/?q=zs"),
+]
+NEXT = re.compile(r'href="\?([^"]*)" rel="next"')
+
+
+def child_time(repeat: int) -> dict:
+    """In a process of its own on DATABASE_URL: {user: {page: [ms, status]}}."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from gonghui.accounts.models import User
+    from gonghui.members.models import Membership
+
+    out = {}
+    for username in USERS:
+        user = User.objects.get(username=username)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        client.get("/")
+        person = (
+            Membership.objects.visible_to(user).active().order_by("pk").values_list("person_id", flat=True)[0]
+        )
+        times = {}
+        for label, path in PAGES:
+            if path == "PERSON":
+                path = f"/members/{person}/"
+            elif path.startswith("NEXT:"):
+                found = NEXT.search(client.get(path[5:]).content.decode())
+                path = f"{path[5:]}?{found.group(1).replace('&amp;', '&')}" if found else path[5:]
+            samples, status = [], None
+            for n in range(repeat + 1):
+                started = time.perf_counter()
+                response = client.get(path)
+                if n:
+                    samples.append((time.perf_counter() - started) * 1000)
+                status = response.status_code
+            times[label] = [statistics.median(samples), status]
+        out[username] = times
+    return out
+
+
+SEED = """
+import django; django.setup()
+from gonghui.orgs.models import Organisation
+from gonghui.orgs.tests.factories import EnterpriseFactory
+zone = Organisation.objects.get(code="ZONE")
+for k in range({unions}):
+    union = Organisation(code=f"CITY{{k:03d}}", name=f"基准城市工会{{k:03d}}",
+                         kind=Organisation.Kind.ENTERPRISE_UNION, parent=zone)
+    union.place_in_tree(); union.save()
+    for name in {names!r}:
+        EnterpriseFactory(name=name, union=union, federation=zone)
+"""
+
+
+class Database:
+    def __init__(self, kind: str, workdir: Path):
+        self.kind, self.workdir, self.pg_name = kind, workdir, None
+        self.server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+    def fresh(self) -> dict:
+        env = {**os.environ, **ENV, "GONGHUI_VAR_DIR": str(self.workdir / f"var-{self.kind}")}
+        if self.kind == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{self.workdir / 'scale.sqlite3'}"
+        else:
+            import psycopg
+
+            self.pg_name = f"gonghui_scale_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(f"{self.server}/postgres", autocommit=True) as c:
+                c.execute(f'CREATE DATABASE "{self.pg_name}"')
+            env["DATABASE_URL"] = f"{self.server}/{self.pg_name}"
+        return env
+
+    def analyze(self, env: dict) -> None:
+        if self.kind == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///")) as c:
+                c.execute("ANALYZE")
+        else:
+            import psycopg
+
+            with psycopg.connect(env["DATABASE_URL"], autocommit=True) as c:
+                c.execute("VACUUM ANALYZE")
+
+    def drop(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.workdir / 'scale.sqlite3'}{suffix}").unlink(missing_ok=True)
+        if self.pg_name:
+            import psycopg
+
+            with psycopg.connect(f"{self.server}/postgres", autocommit=True) as c:
+                c.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+
+
+def _run(env: dict, *args: str) -> tuple[str, float]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True)  # noqa: S603
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return done.stdout, time.perf_counter() - started
+
+
+def _time_pages(env: dict, repeat: int) -> dict:
+    stdout, _ = _run(env, "-m", "bench.scale", "--child-time", "--repeat", str(repeat))
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def _rosters(workdir: Path, members: int, unions: int) -> list[Path]:
+    from gonghui.rosters.tests.files import roster_rows, write_xlsx
+
+    per = members // unions
+    paths = []
+    for k in range(unions):
+        path = workdir / f"roster-{k:03d}-{per}.xlsx"
+        if not path.exists():
+            write_xlsx(path, roster_rows(per, ENTERPRISES, seed=7000 + k))
+        paths.append(path)
+    return paths
+
+
+def _table(kind: str, demo: dict, city: dict, members: int, log) -> None:
+    log(f"\n{kind}: ms, median; city = {members:,} members in the zone")
+    log("| page | user | demo ms | city ms | ratio |\n|---|---|---|---|---|")
+    for user in USERS:
+        for label, _path in PAGES:
+            d, c = demo[user][label], city[user][label]
+            flag = "" if c[1] == 200 else f" (HTTP {c[1]})"
+            log(f"| {label} | {user} | {d[0]:.1f} | {c[0]:.1f} | {c[0] / d[0]:.2f}×{flag} |")
+
+
+def province(env: dict, target: int, log) -> None:
+    """Adds people and active memberships by COPY to new unions under the zone until it holds
+    target members, keeping the members' roll-up of each union and of those above it."""
+    import psycopg
+
+    from gonghui.core.pinyin import name_initials, name_pinyin
+
+    surnames, given = (
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
+        "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华",
+    )
+    with psycopg.connect(env["DATABASE_URL"]) as c:
+        have = c.execute("SELECT count(*) FROM members_membership WHERE ended_on IS NULL").fetchone()[0]
+        zone_id, zone_path = c.execute("SELECT id, path FROM orgs_organisation WHERE code='ZONE'").fetchone()
+        ancestors = [
+            r[0]
+            for r in c.execute("SELECT id FROM orgs_organisation WHERE %s LIKE path || '%%'", [zone_path])
+        ]
+        person_next = c.execute("SELECT coalesce(max(id), 0) + 1 FROM members_person").fetchone()[0]
+        member_next = c.execute("SELECT coalesce(max(id), 0) + 1 FROM members_membership").fetchone()[0]
+        batch, k = 1_000_000, 0
+        started = time.perf_counter()
+        while have < target:
+            n = min(batch, target - have)
+            code = f"PROV{k:03d}"
+            union_id = c.execute(
+                "INSERT INTO orgs_organisation (code, name, kind, parent_id, path, depth, address, phone)"
+                " VALUES (%s, %s, 'enterprise_union', %s, %s, 2, '', '') RETURNING id",
+                [code, f"基准省域工会{k:03d}", zone_id, f"{zone_path}{code}/"],
+            ).fetchone()[0]
+            with c.cursor().copy(
+                "COPY members_person (id, name, name_initials, name_pinyin, id_hash, id_encrypted, id_masked,"
+                " birth_year, gender, mobile, ethnicity, education, occupation, skill_level, created_at)"
+                " FROM STDIN"
+            ) as copy:
+                for i in range(n):
+                    pid = person_next + i
+                    name = (
+                        surnames[pid % 20]
+                        + given[(pid // 20) % len(given)]
+                        + given[(pid // 480) % len(given)]
+                    )
+                    copy.write_row(
+                        (
+                            pid,
+                            name,
+                            name_initials(name),
+                            name_pinyin(name),
+                            f"prov{pid:060d}",
+                            "x",
+                            f"**************{pid % 10000:04d}",
+                            1980 + pid % 25,
+                            "MF"[pid % 2],
+                            f"1{(pid * 7919) % 10**10:010d}",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "2025-01-01T00:00:00Z",
+                        )
+                    )
+            with c.cursor().copy(
+                "COPY members_membership (id, person_id, union_id, card_number, started_on, start_reason,"
+                " end_reason, note, created_at) FROM STDIN"
+            ) as copy:
+                for i in range(n):
+                    copy.write_row(
+                        (
+                            member_next + i,
+                            person_next + i,
+                            union_id,
+                            "",
+                            "2023-06-01",
+                            "joined",
+                            "",
+                            "",
+                            "2025-01-01T00:00:00Z",
+                        )
+                    )
+            for organisation_id in [*ancestors, union_id]:
+                c.execute(
+                    "INSERT INTO members_membermonth (organisation_id, month, started, ended, new)"
+                    " VALUES (%s, '2023-06-01', %s, 0, %s) ON CONFLICT (organisation_id, month)"
+                    " DO UPDATE SET started = members_membermonth.started + EXCLUDED.started,"
+                    " new = members_membermonth.new + EXCLUDED.new",
+                    [organisation_id, n, n],
+                )
+            c.commit()
+            person_next, member_next, have, k = person_next + n, member_next + n, have + n, k + 1
+            log(f"  province: {have:,} members ({time.perf_counter() - started:.0f} s)")
+        for table in ("members_person", "members_membership"):
+            c.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        c.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="postgres,sqlite")
+    parser.add_argument("--unions", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--province", type=int, help="PostgreSQL: then this many members by COPY")
+    parser.add_argument("--workdir", type=Path, help="where rosters are kept between runs")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--on",
+        metavar="DATABASE_URL",
+        help="time a kept city database again (after --province if given) against the demo's times of "
+        "the run that built it (kept in --workdir)",
+    )
+    parser.add_argument("--child-time", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_time:
+        os.environ.update({k: v for k, v in ENV.items() if k not in os.environ})
+        print(json.dumps(child_time(args.repeat)))
+        return
+    os.environ.update({k: v for k, v in ENV.items() if k not in os.environ})
+    import django
+
+    django.setup()
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gonghui-scale-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    if args.on:
+        kind = "postgres" if args.on.startswith("postgres") else "sqlite"
+        env = {**os.environ, **ENV, "DATABASE_URL": args.on, "GONGHUI_VAR_DIR": str(workdir / f"var-{kind}")}
+        demo = json.loads((workdir / f"demo-{kind}.json").read_text())
+        members = args.members
+        if args.province:
+            province(env, args.province, log)
+            members = args.province
+        Database(kind, workdir).analyze(env)
+        _table(kind, demo, _time_pages(env, args.repeat), members, log)
+        return
+    started = time.perf_counter()
+    rosters = _rosters(workdir, args.members - 30_000, args.unions)
+    log(f"rosters: {len(rosters)} files in {workdir}, {time.perf_counter() - started:.0f} s")
+    for kind in args.databases.split(","):
+        database = Database(kind, workdir)
+        try:
+            env = database.fresh()
+            _run(env, "-m", "gonghui", "migrate", "-v0")
+            _, seconds = _run(env, "-m", "gonghui", "demo", "--no-serve")
+            log(f"{kind}: demo loaded in {seconds:.0f} s")
+            database.analyze(env)
+            demo = _time_pages(env, args.repeat)
+            (workdir / f"demo-{kind}.json").write_text(json.dumps(demo))
+            _run(env, "-c", SEED.format(unions=args.unions, names=ENTERPRISES))
+            started = time.perf_counter()
+            for k, path in enumerate(rosters):
+                _run(env, "-m", "gonghui", "import-members", str(path), "--union", f"CITY{k:03d}")
+            log(f"{kind}: {len(rosters)} rosters imported in {time.perf_counter() - started:.0f} s")
+            database.analyze(env)
+            city = _time_pages(env, args.repeat)
+            _table(kind, demo, city, args.members, log)
+            if args.province and kind == "postgres":
+                province(env, args.province, log)
+                database.analyze(env)
+                _table(f"{kind} province", demo, _time_pages(env, args.repeat), args.province, log)
+        finally:
+            if not args.keep:
+                database.drop()
+            else:
+                log(f"{kind}: kept at {env['DATABASE_URL']}")
+
+
+if __name__ == "__main__":
+    main()
