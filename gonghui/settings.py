@@ -279,6 +279,13 @@ ROSTER_JOB_STALE_MINUTES = envint("ROSTER_JOB_STALE_MINUTES", 15)
 # `gonghui purge-roster-files`, to be run daily.
 ROSTER_FILES_KEEP_DAYS = envint("ROSTER_FILES_KEEP_DAYS", 30)
 
+# More than one app server (README, "Deployment"): an app server keeps nothing of its own, so any of
+# them may answer any request. Sessions are in the database (Django's default engine), sign-in
+# failures and the API's rate windows in their tables, the task queue in django-tasks-db's, uploads
+# under the shared MEDIA_ROOT; Django's cache (the refusal counts of RefusalAuditMiddleware) is a
+# table too, which `gonghui migrate` creates (gonghui.core.apps).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gonghui_cache"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
