@@ -7,10 +7,12 @@ servers, the listening ports, the certificate and where nginx keeps its pid, log
 """
 
 import datetime
+import getpass
 import ipaddress
 import os
 import re
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -100,7 +102,8 @@ def nginx_conf(directory: Path, *, upstreams: list[int], http_port: int, https_p
         (r"error_log [^;\s]+", f"error_log {directory / 'nginx-error.log'}"),
         (r"access_log [^;\s]+", f"access_log {directory / 'nginx-access.log'}"),
         (r"/var/lib/nginx/", f"{directory}/nginx-"),
-        (r"user www-data;\n", ""),
+        # Its workers run as whoever runs the test, to write their buffers into the run's directory.
+        (r"user www-data;", f"user {getpass.getuser()};"),
     ]
     for pattern, replacement in replacements:
         text, count = re.subn(pattern, replacement, text)
@@ -132,8 +135,9 @@ class Layout(ExitStack):
     """Starts `servers` app servers, optionally the task worker, and nginx in front; stops them on exit.
 
     Each app server has a var/ directory of its own (nothing there may be shared); MEDIA_ROOT is the
-    one shared directory. Clients go to `origin`; `env` is the servers' environment (for commands on
-    the same database); each process's output is in `directory`.
+    one shared directory. `env` adds to the production environment (the keys, when the process's own
+    are not those of the database); afterwards it is the servers' whole environment, for commands on
+    the same database. Clients go to `origin`; each process's output is in `directory`.
     """
 
     def __init__(
@@ -144,13 +148,14 @@ class Layout(ExitStack):
         servers: int = 2,
         worker: bool = True,
         static_root: Path | None = None,
+        env: dict | None = None,
         **gunicorn,
     ):
         super().__init__()
         self.directory, self.servers, self.worker = directory, servers, worker
         self.gunicorn = {f"GUNICORN_{k.upper()}": str(v) for k, v in gunicorn.items()}
         self.https_port = free_port()
-        self.env = production_env(directory, database_url, self.https_port, static_root)
+        self.env = {**production_env(directory, database_url, self.https_port, static_root), **(env or {})}
         self.server_ports: list[int] = []
         self.access_logs: list[Path] = []
         self.certificate = directory / "tls.crt"
@@ -162,11 +167,11 @@ class Layout(ExitStack):
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.certificate))
 
-    def _start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
+    def _start(self, name: str, args: list[str], env: dict, stop=signal.SIGTERM) -> subprocess.Popen:
         log = self.directory / f"{name}.log"
         out = self.enter_context(log.open("wb"))
         process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)  # noqa: S603
-        self.callback(_stop, process)
+        self.callback(_stop, process, stop)
         return process
 
     def __enter__(self):
@@ -207,6 +212,7 @@ class Layout(ExitStack):
                     "gonghui.wsgi",
                 ],
                 env,
+                stop=signal.SIGINT,  # at the end of a run nothing is left to finish
             )
             started.append((port, process, self.directory / f"server-{i + 1}.log"))
             self.server_ports.append(port)
@@ -222,22 +228,30 @@ class Layout(ExitStack):
         conf = nginx_conf(
             self.directory, upstreams=self.server_ports, http_port=free_port(), https_port=self.https_port
         )
-        process = self._start("nginx", [nginx, "-c", str(conf), "-g", "daemon off;"], self.env)
+        process = self._start(
+            "nginx", [nginx, "-c", str(conf), "-g", "daemon off;"], self.env, stop=signal.SIGINT
+        )
         started.append((self.https_port, process, self.directory / "nginx-error.log"))
         for port, process, log in started:
             wait_for_port(port, process, log)
 
-    def served(self, marker: str) -> list[int]:
-        """How many requests whose path or query holds marker each app server answered."""
-        return [
-            sum(marker in line for line in path.read_text().splitlines()) if path.exists() else 0
-            for path in self.access_logs
-        ]
+    def served(self, marker: str, total: int) -> list[int]:
+        """How many of the `total` requests whose path or query holds marker each app server answered.
+        A server logs a request after answering it: the last line may take a moment."""
+        deadline = time.monotonic() + 10
+        while True:
+            counts = [
+                sum(marker in line for line in path.read_text().splitlines()) if path.exists() else 0
+                for path in self.access_logs
+            ]
+            if sum(counts) >= total or time.monotonic() > deadline:
+                return counts
+            time.sleep(0.05)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, stop: int) -> None:
     if process.poll() is None:
-        process.terminate()
+        process.send_signal(stop)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
