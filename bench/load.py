@@ -7,8 +7,9 @@ The database is any loaded one (the 30,000-member demo from `gonghui demo --no-s
 bench/scale.py); GONGHUI_FIELD_KEY must be the key it was loaded with. The app servers run with
 GONGHUI_ENV=production and DEBUG off: gunicorn with deploy/gunicorn.conf.py, static files collected
 and served by WhiteNoise, nginx with deploy/nginx.conf in front on TLS (bench/servers.py). Locust runs
-headless for --run-time seconds on loopback, then prints the requests, failures and percentiles per
-page, and whether the list pages' p95 is under --target ms with no error. Run on demand; not in the
+headless on loopback: the users start --spawn-rate a second, each signing in as it starts, then
+the figures are counted afresh for --run-time seconds; it prints the requests, failures and
+percentiles per page, and whether the list pages' p95 is under --target ms with no error. Run on demand; not in the
 suite. Locust shares the machine's cores with the servers and PostgreSQL: the load average is
 printed beside the figures.
 """
@@ -16,6 +17,7 @@ printed beside the figures.
 import argparse
 import csv
 import http.client
+import math
 import os
 import subprocess
 import sys
@@ -101,6 +103,7 @@ def main() -> None:
             _gonghui(env, "collectstatic", "--noinput", "-v", "0")
         samples = directory / "samples.json"
         samples.write_text(_gonghui(env, "shell", "-c", SAMPLE).strip().splitlines()[-1])
+        ramp = math.ceil(args.users / args.spawn_rate)
         with layout:
             _warm(layout)
             before = _load_average()
@@ -117,7 +120,8 @@ def main() -> None:
                     "--spawn-rate",
                     str(args.spawn_rate),
                     "--run-time",
-                    f"{args.run_time}s",
+                    f"{ramp + args.run_time}s",
+                    "--reset-stats",
                     "--stop-timeout",
                     "10",
                     "--host",
@@ -131,7 +135,7 @@ def main() -> None:
                 env={**os.environ, "LOAD_SAMPLES": str(samples), "LOAD_CA": str(layout.certificate)},
                 capture_output=True,
                 text=True,
-                timeout=args.run_time + 120,
+                timeout=ramp + args.run_time + 120,
             )
             after = _load_average()
         if locust.returncode not in (0, 1) or not (directory / "load_stats.csv").exists():
@@ -142,7 +146,7 @@ def main() -> None:
     workers = args.workers or f"{os.cpu_count() + 1} (default)"
     threads = args.threads or "4 (default)"
     print(
-        f"{args.users} users for {args.run_time} s, {args.servers} app server(s) × {workers} processes × "
+        f"{args.users} users for {args.run_time} s after a {ramp} s start, {args.servers} app server(s) × {workers} processes × "
         f"{threads} threads; load average before {before}, after {after}"
     )
     print("| page | requests | failures | median ms | p95 ms | p99 ms | max ms |")
