@@ -1,7 +1,7 @@
 """The pages under load: locust's users (bench/locustfile.py) against the production layout on loopback.
 
     DATABASE_URL=postgres://… SECRET_KEY=… GONGHUI_FIELD_KEY=… python -m bench.load \
-        [--users 50] [--spawn-rate 10] [--run-time 60] [--servers 1] [--workers N] [--threads N]
+        [--users 50] [--spawn-rate 2] [--run-time 60] [--servers 1] [--workers N] [--threads N]
 
 The database is any loaded one (the 30,000-member demo from `gonghui demo --no-serve`, or a city from
 bench/scale.py); GONGHUI_FIELD_KEY must be the key it was loaded with. The app servers run with
@@ -70,9 +70,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started a second")
+    parser.add_argument("--spawn-rate", type=float, default=2, help="users started a second")
     parser.add_argument(
-        "--run-time", type=int, default=60, help="seconds of load after the first user starts"
+        "--run-time", type=int, default=60, help="seconds measured once every user has started"
     )
     parser.add_argument("--servers", type=int, default=1, help="app servers behind nginx")
     parser.add_argument(
