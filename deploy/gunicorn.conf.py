@@ -1,13 +1,12 @@
 """gunicorn's configuration for a gonghui app server: `gunicorn -c deploy/gunicorn.conf.py gonghui.wsgi`.
 
-Worker count: a page is Python work on the app server's CPU (templates, the ORM) between short waits
-for PostgreSQL, so each worker process runs a few threads: one thread's wait for the database is
-another's time on the CPU, and the GIL keeps one process from using more than one core. On the 2-core
-machine the project is measured on, with PostgreSQL on the same two cores, 3 processes × 4 threads
-(one process more than there are cores) served the load test best — `bench/load.py` measured 2, 3 and
-4 processes (README, "Deployment"); more processes only queue on the same cores and hold more
-database connections. On a machine of its own, start from one process per core plus one and measure
-with `python -m bench.load`. GUNICORN_WORKERS and GUNICORN_THREADS override both.
+Worker count: one process per core plus one, each with 4 threads — on the 2-core machine the project
+is measured on, 3 processes × 4 threads. A page is Python work on the app server's CPU (templates,
+the ORM) between short waits for PostgreSQL: one process uses at most one core (the GIL), its threads
+fill that core while another thread waits for the database, and the extra process keeps a core
+busy while all of another's threads wait (a slow query, a report). More processes than that only queue on the same cores and hold more database connections (processes ×
+threads per app server, each kept for DB_CONN_MAX_AGE). GUNICORN_WORKERS and GUNICORN_THREADS
+override both; measure a change with `python -m bench.load` (README, "Deployment").
 
 Every app server is alike and keeps nothing of its own (sessions, sign-in failures, rate limits and the
 task queue are in the database, uploads under the shared MEDIA_ROOT), so a load balancer may send any

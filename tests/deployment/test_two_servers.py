@@ -200,3 +200,6 @@ def test_two_app_servers_and_a_worker_behind_nginx_share_sign_ins_lockouts_and_u
         status, _headers, text = officer.request("GET", f"/members/?q={mobile}&probe=imported")
         assert status == 200 and name in text
     assert all(served := layout.served("probe=imported", 4)), served
+    # Nor did any of them keep a file of its own: the roster went to the shared MEDIA_ROOT.
+    assert [list(var.iterdir()) for var in sorted(tmp_path.glob("*-var"))] == [[], [], []]
+    assert list((tmp_path / "media" / "rosters").rglob("*.xlsx"))
