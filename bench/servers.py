@@ -102,7 +102,7 @@ def nginx_conf(directory: Path, *, upstreams: list[int], http_port: int, https_p
         (r"error_log [^;\s]+", f"error_log {directory / 'nginx-error.log'}"),
         (r"access_log [^;\s]+", f"access_log {directory / 'nginx-access.log'}"),
         (r"/var/lib/nginx/", f"{directory}/nginx-"),
-        # Its workers run as whoever runs the test, to write their buffers into the run's directory.
+        # Its workers run as whoever runs this, to write their buffers into the run's directory.
         (r"user www-data;", f"user {getpass.getuser()};"),
     ]
     for pattern, replacement in replacements:
@@ -231,7 +231,7 @@ class Layout(ExitStack):
         process = self._start(
             "nginx", [nginx, "-c", str(conf), "-g", "daemon off;"], self.env, stop=signal.SIGINT
         )
-        started.append((self.https_port, process, self.directory / "nginx-error.log"))
+        started.append((self.https_port, process, self.directory / "nginx.log"))
         for port, process, log in started:
             wait_for_port(port, process, log)
 
