@@ -72,9 +72,16 @@ def flushable_audit_log():
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Counters kept in the cache (refusals per user) start at nought: user ids repeat across tests."""
-    cache.clear()
+def fresh_cache(request, django_db_blocker):
+    """Counters kept in the cache (refusals per user) start at nought: user ids repeat across tests.
+    The cache is a database table: a test's transaction takes its rows away; a test that commits
+    (transactional_db, live_server) has them cleared after it, as its tables are flushed."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and marker.kwargs.get("transaction")
+    if committed or {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,12 @@
 """The API's list endpoints under load: requests a second and latency percentiles at a number of
 concurrent clients on loopback, on the demo world, SQLite and PostgreSQL in one run.
 
-    python -m bench.api [--databases sqlite,postgres] [--requests 400] [--clients 10] [--workers 2]
+    python -m bench.api [--databases sqlite,postgres] [--requests 400] [--clients 10] [--workers N]
 
 Each database is made afresh and loaded with `gonghui demo --no-serve`; a token of the zone's
 federation staff (`zone-admin`) calls each endpoint from --clients threads, each on a kept-alive
-connection, against gunicorn (--workers processes) in a process of its own. The member list page
+connection, against gunicorn with deploy/gunicorn.conf.py (its worker count unless --workers says
+otherwise) in a process of its own. The member list page
 (HTML, signed in by session) runs beside the API in the same run, so the API's cost shows as a ratio
 to a page's. The token's rate limit is lifted for the run.
 """
@@ -24,6 +25,8 @@ import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlencode
+
+from bench.servers import GUNICORN_CONF
 
 ENDPOINTS = [
     ("organisations", "/api/v1/organisations/"),
@@ -173,24 +176,12 @@ def run(kind: str, args) -> list[tuple]:
                 .splitlines()[-1]
             )
             port = _free_port()
+            gunicorn = {"GUNICORN_BIND": f"127.0.0.1:{port}"}
+            if args.workers:
+                gunicorn["GUNICORN_WORKERS"] = str(args.workers)
             server = subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "gonghui.wsgi",
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "-w",
-                    str(args.workers),
-                    "-k",
-                    "gthread",
-                    "--threads",
-                    "4",
-                    "--log-level",
-                    "warning",
-                ],
-                env=env,
+                [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "gonghui.wsgi"],
+                env={**env, **gunicorn},
             )
             try:
                 for _ in range(100):
@@ -226,10 +217,13 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint")
     parser.add_argument("--clients", type=int, default=10, help="concurrent clients")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn worker processes (deploy/gunicorn.conf.py's by default)"
+    )
     args = parser.parse_args()
     print(
-        f"{args.clients} concurrent clients, {args.requests} requests per endpoint, gunicorn {args.workers} workers × 4 threads"
+        f"{args.clients} concurrent clients, {args.requests} requests per endpoint, "
+        f"gunicorn with deploy/gunicorn.conf.py, {args.workers or 'its'} workers"
     )
     print("| database | endpoint | requests/s | p50 ms | p95 ms | errors | p95 ÷ the page's |")
     print("|---|---|---|---|---|---|---|")

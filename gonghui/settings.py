@@ -355,6 +355,12 @@ BACKUP_KEY = (
     if os.environ.get("GONGHUI_BACKUP_KEY") or not PRODUCTION
     else ""
 )
+# More than one app server (README, "Deployment"): an app server keeps nothing of its own, so any of
+# them may answer any request. Sessions are in the database (Django's default engine), sign-in
+# failures and the API's rate windows in their tables, the task queue in django-tasks-db's, uploads
+# under the shared MEDIA_ROOT; Django's cache (the refusal counts of RefusalAuditMiddleware) is a
+# table too, which `gonghui migrate` creates (gonghui.core.apps).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gonghui_cache"}}
 
 LOGGING = {
     "version": 1,
