@@ -78,6 +78,11 @@ def envsecret(name: str, *, min_length: int) -> str:
 SECRET_KEY = envsecret("SECRET_KEY", min_length=50)
 # Master key for personal data: ID numbers are encrypted and HMAC-indexed with keys derived from it.
 FIELD_ENCRYPTION_KEY = envsecret("GONGHUI_FIELD_KEY", min_length=32)
+# Worker self-service (gonghui.selfservice): member cards are signed with an Ed25519 key derived from
+# this secret; only its public half reaches the door phones. Activation codes and card tokens expire.
+CARD_SIGNING_KEY = envsecret("GONGHUI_CARD_KEY", min_length=32)
+ACTIVATION_CODE_DAYS = envint("GONGHUI_ACTIVATION_CODE_DAYS", 7)
+CARD_TOKEN_HOURS = envint("GONGHUI_CARD_TOKEN_HOURS", 24)
 DEBUG = envbool("DEBUG")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -125,6 +130,7 @@ INSTALLED_APPS = [
     "gonghui.legal",
     "gonghui.mutual_aid",
     "gonghui.honours",
+    "gonghui.selfservice",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("v1/kpis", views.KpiView.as_view(), name="kpis"),
     path("tokens/", pages.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
+    path("v1/", include("gonghui.selfservice.api_urls")),
     path("v1/", include(router.urls)),
     re_path(r"^(?P<rest>.*)$", errors.not_found, name="not_found"),
 ]
