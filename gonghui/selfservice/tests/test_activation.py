@@ -28,7 +28,7 @@ def redeem(member, code, password=PASSWORD, mobile=None):
 def error_of(call) -> tuple[str, str]:
     with pytest.raises(ValidationError) as caught:
         call()
-    (field, messages), = caught.value.message_dict.items()
+    ((field, messages),) = caught.value.message_dict.items()
     return field, " ".join(messages)
 
 
