@@ -64,7 +64,7 @@ class MeSerializer(serializers.ModelSerializer):
 class CardSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="二维码内容：签名的会员卡令牌（不含身份证号码）")
     name = serializers.CharField(help_text="姓名（遮蔽）")
-    union = serializers.CharField(help_text="工会代码")
+    union = serializers.CharField(help_text="工会名称")
     event = serializers.IntegerField(allow_null=True, help_text="入场码对应的文体活动；会员卡为 null")
     expires_at = serializers.DateTimeField()
 

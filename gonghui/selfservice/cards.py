@@ -31,7 +31,7 @@ class Card:
     person_id: int
     event_id: int  # 0: the membership card, for no event in particular
     name: str  # masked (张*明)
-    union: str  # the union's code
+    union: str  # the union's name
     expires_at: datetime
 
 

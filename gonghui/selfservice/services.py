@@ -198,7 +198,7 @@ def member_card(*, user, event: Event | None = None) -> tuple[cards.Card, str]:
         person_id=membership.person_id,
         event_id=event.pk if event is not None else 0,
         name=mask_name(membership.person.name),
-        union=membership.union.code,
+        union=membership.union.name,
     )
     return card, cards.encode(card)
 

@@ -76,7 +76,7 @@ def test_the_server_verifies_a_card_at_the_door(api, worker, member_a, zone, off
     assert ok.status_code == 200, ok.json()
     assert ok.json() | {"expires_at": None} == {
         "name": "张*",
-        "union": "UA",
+        "union": "甲公司工会",
         "expires_at": None,
         "registration": "confirmed",
         "checked_in": False,
