@@ -34,7 +34,6 @@ registry.demo.register(
         "selfservice",
         order=820,
         build=demo.build,
-        sign_ins=((demo.NEW_MEMBER_MOBILE, "尚未激活的 U0001 会员（激活码见下）"),),
         on_start=demo.print_activation_code,
     )
 )
