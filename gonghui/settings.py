@@ -79,8 +79,11 @@ SECRET_KEY = envsecret("SECRET_KEY", min_length=50)
 # Master key for personal data: ID numbers are encrypted and HMAC-indexed with keys derived from it.
 FIELD_ENCRYPTION_KEY = envsecret("GONGHUI_FIELD_KEY", min_length=32)
 # Worker self-service (gonghui.selfservice): member cards are signed with an Ed25519 key derived from
-# this secret; only its public half reaches the door phones. Activation codes and card tokens expire.
-CARD_SIGNING_KEY = envsecret("GONGHUI_CARD_KEY", min_length=32)
+# GONGHUI_CARD_KEY, or from SECRET_KEY (with a label of its own) when that is unset; only the public
+# half reaches the door phones. Activation codes and card tokens expire.
+CARD_SIGNING_KEY = (
+    envsecret("GONGHUI_CARD_KEY", min_length=32) if os.environ.get("GONGHUI_CARD_KEY") else SECRET_KEY
+)
 ACTIVATION_CODE_DAYS = envint("GONGHUI_ACTIVATION_CODE_DAYS", 7)
 CARD_TOKEN_HOURS = envint("GONGHUI_CARD_TOKEN_HOURS", 24)
 DEBUG = envbool("DEBUG")

@@ -5,7 +5,6 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.setdefault("GONGHUI_FIELD_KEY", "test-field-key-not-for-production-0123456789")
-os.environ.setdefault("GONGHUI_CARD_KEY", "test-card-key-not-for-production-0123456789")
 
 from gonghui.settings import *  # noqa: E402,F403
 

@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gonghui.api.views import _valid
 from gonghui.core.audit import client_ip
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.homes.models import Event
@@ -54,7 +55,7 @@ class MyMembershipSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     mobile_masked = serializers.CharField(read_only=True)
-    memberships = MyMembershipSerializer(many=True, read_only=True, source="memberships.none")
+    memberships = MyMembershipSerializer(many=True, read_only=True, source="history")
 
     class Meta:
         model = Person
@@ -95,12 +96,6 @@ class PublicKeySerializer(serializers.Serializer):
     public_key = serializers.CharField(help_text="Ed25519 公钥（32字节，base64url）")
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 @extend_schema(tags=["self-service"])
 class ActivateView(APIView):
     """A member sets their password with their mobile number and activation code (no sign-in)."""
@@ -134,10 +129,8 @@ class MeView(APIView):
     def get(self, request):
         services.require_worker(request.user)
         person = request.user.person
-        history = member_selectors.person_history(person)
-        return Response(
-            {**MeSerializer(person).data, "memberships": MyMembershipSerializer(history, many=True).data}
-        )
+        person.history = member_selectors.person_history(person)
+        return Response(MeSerializer(person).data)
 
 
 @extend_schema(tags=["self-service"])

@@ -109,35 +109,56 @@ def _report(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+def _act(request, back: str, call, said):
+    """Runs a service for the worker; said(result) → (level, text) on success, the error otherwise."""
+    try:
+        result = call()
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        level, text = said(result)
+        messages.add_message(request, level, text)
+    return redirect(back)
+
+
+def _signed_up(waiting_status: str, done: str, waiting: str):
+    return lambda row: (
+        (messages.WARNING, waiting) if row.status == waiting_status else (messages.SUCCESS, done)
+    )
+
+
+def _cancelled(_result):
+    return messages.SUCCESS, _("已取消报名")
+
+
 @worker_only
 @require_POST
 def training_enrol(request, pk):
     training_class = get_or_404(academy_selectors.classes_open_to(request.user), pk=pk)
-    try:
-        enrolment = academy.enrolment_create(
+    return _act(
+        request,
+        "selfservice:training",
+        lambda: academy.enrolment_create(
             training_class=training_class, person=request.user.person, by=request.user
-        )
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        if enrolment.status == Enrolment.Status.WAITING:
-            messages.warning(request, _("名额已满，您已列入候补名单"))
-        else:
-            messages.success(request, _("报名成功：%(name)s") % {"name": training_class.course.title})
-    return redirect("selfservice:training")
+        ),
+        _signed_up(
+            Enrolment.Status.WAITING,
+            _("报名成功：%(name)s") % {"name": training_class.course.title},
+            _("名额已满，您已列入候补名单"),
+        ),
+    )
 
 
 @worker_only
 @require_POST
 def training_cancel(request, pk):
     enrolment = get_or_404(Enrolment.objects.visible_to(request.user), pk=pk)
-    try:
-        academy.enrolment_cancel(enrolment=enrolment, by=request.user, reason=_("本人取消"))
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("已取消报名"))
-    return redirect("selfservice:training")
+    return _act(
+        request,
+        "selfservice:training",
+        lambda: academy.enrolment_cancel(enrolment=enrolment, by=request.user, reason=_("本人取消")),
+        _cancelled,
+    )
 
 
 @worker_only
@@ -156,29 +177,28 @@ def events(request):
 @require_POST
 def event_register(request, pk):
     event = get_or_404(event_selectors.events_open_to(request.user), pk=pk)
-    try:
-        registration = homes.registration_create(event=event, person=request.user.person, by=request.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        if registration.status == EventRegistration.Status.WAITING:
-            messages.warning(request, _("名额已满，您已进入候补名单"))
-        else:
-            messages.success(request, _("报名成功：%(title)s") % {"title": event.title})
-    return redirect("selfservice:events")
+    return _act(
+        request,
+        "selfservice:events",
+        lambda: homes.registration_create(event=event, person=request.user.person, by=request.user),
+        _signed_up(
+            EventRegistration.Status.WAITING,
+            _("报名成功：%(title)s") % {"title": event.title},
+            _("名额已满，您已进入候补名单"),
+        ),
+    )
 
 
 @worker_only
 @require_POST
 def event_cancel(request, pk):
     registration = get_or_404(EventRegistration.objects.visible_to(request.user), pk=pk)
-    try:
-        homes.registration_cancel(registration=registration, by=request.user, reason=_("本人取消"))
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("已取消报名"))
-    return redirect("selfservice:events")
+    return _act(
+        request,
+        "selfservice:events",
+        lambda: homes.registration_cancel(registration=registration, by=request.user, reason=_("本人取消")),
+        _cancelled,
+    )
 
 
 @worker_only
@@ -197,13 +217,12 @@ def contest_list(request):
 @require_POST
 def contest_register(request, pk):
     event = get_or_404(contest_selectors.open_events_for(request.user), pk=pk)
-    try:
-        contests.registration_create(event=event, person=request.user.person, by=request.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("报名成功：%(name)s") % {"name": event.name})
-    return redirect("selfservice:contests")
+    return _act(
+        request,
+        "selfservice:contests",
+        lambda: contests.registration_create(event=event, person=request.user.person, by=request.user),
+        lambda _registration: (messages.SUCCESS, _("报名成功：%(name)s") % {"name": event.name}),
+    )
 
 
 @worker_only
@@ -255,7 +274,7 @@ def talent(request):
 def activate(request):
     """Anyone not signed in: the mobile number, the activation code and a new password."""
     if request.user.is_authenticated:
-        return redirect("selfservice:home")
+        return redirect("core:home")
     form = ActivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = run_service(
