@@ -15,6 +15,8 @@ from gonghui.members import selectors as member_selectors
 from gonghui.members.models import Membership, Person
 from gonghui.selfservice import cards, services
 
+MAX_ID = 2**63 - 1  # the largest row id either database stores
+
 
 class ActivateSerializer(serializers.Serializer):
     mobile = serializers.CharField(max_length=20, label="手机号码")
@@ -71,11 +73,11 @@ class CardSerializer(serializers.Serializer):
 
 
 class CardQuerySerializer(serializers.Serializer):
-    event = serializers.IntegerField(required=False, min_value=1, label="文体活动")
+    event = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="文体活动")
 
 
 class VerifySerializer(serializers.Serializer):
-    event = serializers.IntegerField(min_value=1, label="文体活动")
+    event = serializers.IntegerField(min_value=1, max_value=MAX_ID, label="文体活动")
     token = serializers.CharField(max_length=600, label="会员卡二维码内容")
 
 

@@ -5,11 +5,13 @@ import pytest
 from django.utils import timezone
 
 from conftest import _user
+from gonghui.academy import selectors as academy_selectors
 from gonghui.academy import services as academy
 from gonghui.academy.models import Enrolment
 from gonghui.academy.tests.factories import make_class, make_course
 from gonghui.activities import services as activities
 from gonghui.core.roles import Role
+from gonghui.homes import selectors as event_selectors
 from gonghui.homes import services as homes
 from gonghui.homes.models import CheckIn, EventRegistration
 from gonghui.homes.tests.factories import make_event
@@ -248,3 +250,27 @@ def test_query_counts_do_not_grow_with_the_records(
         )
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_each_waiting_person_sees_their_own_place_in_line(
+    zone, union_a, enterprise_a, academy_staff, officer
+):
+    """Places count per class (and per event pool), in the order of queueing, whoever looks."""
+    course_class = make_class(
+        make_course(zone, by=academy_staff),
+        by=academy_staff,
+        starts_on=timezone.localdate() + timedelta(days=3),
+        ends_on=timezone.localdate() + timedelta(days=4),
+        capacity=1,
+    )
+    event = make_event(zone, by=officer, capacity=1)
+    users = [
+        _user(f"w{i}", Role.WORKER, person=make_member(union_a, enterprise=enterprise_a).person)
+        for i in range(4)
+    ]
+    for user in users:
+        academy.enrolment_create(training_class=course_class, person=user.person, by=user)
+        homes.registration_create(event=event, person=user.person, by=user)
+    for expected, user in zip([None, 1, 2, 3], users, strict=True):
+        assert [e.place for e in academy_selectors.own_enrolments(user)] == [expected]
+        assert [r.place for r in event_selectors.own_registrations(user)] == [expected]
