@@ -109,6 +109,14 @@ if FIELD_CIPHER not in {"aes", "sm4"}:
 # AUDIT_RETENTION_DAYS (180, 网络安全法 art. 21, is the floor) before `gonghui audit-prune` may go.
 AUDIT_HMAC_KEY = envsecret("GONGHUI_AUDIT_KEY", min_length=32)
 AUDIT_RETENTION_DAYS = max(180, envint("GONGHUI_AUDIT_RETENTION_DAYS", 180))
+# Worker self-service (gonghui.selfservice): member cards are signed with an Ed25519 key derived from
+# GONGHUI_CARD_KEY, or from SECRET_KEY (with a label of its own) when that is unset; only the public
+# half reaches the door phones. Activation codes and card tokens expire.
+CARD_SIGNING_KEY = (
+    envsecret("GONGHUI_CARD_KEY", min_length=32) if os.environ.get("GONGHUI_CARD_KEY") else SECRET_KEY
+)
+ACTIVATION_CODE_DAYS = envint("GONGHUI_ACTIVATION_CODE_DAYS", 7)
+CARD_TOKEN_HOURS = envint("GONGHUI_CARD_TOKEN_HOURS", 24)
 DEBUG = envbool("DEBUG")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -159,6 +167,7 @@ INSTALLED_APPS = [
     "gonghui.mutual_aid",
     "gonghui.honours",
     "gonghui.ops",  # backup, restore, check-production
+    "gonghui.selfservice",
 ]
 
 MIDDLEWARE = [

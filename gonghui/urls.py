@@ -21,6 +21,7 @@ urlpatterns = [
     path("legal/", include("gonghui.legal.urls")),
     path("mutual-aid/", include("gonghui.mutual_aid.urls")),
     path("", include("gonghui.honours.urls")),
+    path("me/", include("gonghui.selfservice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

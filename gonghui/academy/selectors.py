@@ -1,14 +1,23 @@
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
-from gonghui.academy.models import Attendance, Certificate, Course, Enrolment, Partner, Session, TrainingClass
+from gonghui.academy.models import (
+    Attendance,
+    Certificate,
+    Course,
+    Enrolment,
+    Partner,
+    Session,
+    TrainingClass,
+    ancestors,
+)
 from gonghui.core.registry import Evidence
 from gonghui.core.roles import Role
 from gonghui.core.scope import scope_of
-from gonghui.members.models import Person
+from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Organisation
 
 
@@ -159,3 +168,45 @@ def enrolment_list(user, *, training_class: int | None = None, status: str = "")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("training_class_id", "status", "queued_at", "pk")
+def own_enrolments(user) -> QuerySet[Enrolment]:
+    """A worker's own enrolments, newest class first, each waiting one with its place in line
+    (`place`: 1 is next). One query."""
+    ahead = Enrolment.objects.filter(
+        Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lte=OuterRef("pk")),
+        training_class=OuterRef("training_class"),
+        status=Enrolment.Status.WAITING,
+    )
+    place = Subquery(ahead.order_by().values("training_class").annotate(n=Count("pk")).values("n")[:1])
+    return (
+        Enrolment.objects.visible_to(user)
+        .select_related("training_class__course", "certificate")
+        .annotate(place=Case(When(status=Enrolment.Status.WAITING, then=place), default=None))
+        .order_by("-training_class__starts_on", "-pk")
+    )
+
+
+def classes_open_to(user, *, on=None) -> QuerySet[TrainingClass]:
+    """The classes a worker may enrol in themself: of the federations above their union, offline
+    ones not yet over and online ones published, not already joined. One query, with seats."""
+    scope = scope_of(user)
+    membership = Membership.objects.visible_to(user).active().select_related("union").first()
+    if scope.role != Role.WORKER or membership is None:
+        return TrainingClass.objects.none()
+    on = on or timezone.localdate()
+    joined = Enrolment.objects.filter(training_class=OuterRef("pk"), person_id=scope.person_id).exclude(
+        status=Enrolment.Status.CANCELLED
+    )
+    return (
+        TrainingClass.objects.filter(course__federation__path__in=ancestors(membership.union.path))
+        .filter(
+            Q(mode=TrainingClass.Mode.OFFLINE, ends_on__gte=on)
+            | Q(mode=TrainingClass.Mode.ONLINE, published=True)
+        )
+        .filter(~Q(Exists(joined)))
+        .select_related("course")
+        .annotate(
+            seated=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEATED)),
+            waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING)),
+        )
+        .order_by("starts_on", "pk")
+    )

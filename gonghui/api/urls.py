@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("tokens/", pages.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
+    path("v1/", include("gonghui.selfservice.api_urls")),
     path("v1/", include(router.urls)),
     re_path(r"^(?P<rest>[\s\S]*)$", errors.not_found, name="not_found"),  # a newline in the path too
 ]

@@ -31,7 +31,6 @@ registry.audit_actions.register(
             "calendar.year_confirm": _("确认年度节假日已录入"),
             "calendar.year_withdraw": _("撤回年度节假日确认"),
             "audit.prune": _("清理审计日志"),
-            "audit.export": _("导出审计日志"),
             "crypto.rotate_field_key": _("轮换字段加密密钥"),
         },
         security={"admin.access", "access.denied", "audit.prune", "audit.export", "crypto.rotate_field_key"},

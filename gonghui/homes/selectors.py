@@ -2,13 +2,17 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import crypto
+from gonghui.core.roles import Role
+from gonghui.core.scope import scope_of
 from gonghui.core.validators import normalise_number
-from gonghui.homes.models import Event, EventQuota, EventRegistration, HomeAward, WorkerHome
+from gonghui.homes.models import Event, EventQuota, EventRegistration, HomeAward, WorkerHome, _ancestor_paths
+from gonghui.members.models import Membership
 from gonghui.members.selectors import ID_RE, INITIALS_RE
 
 Status = EventRegistration.Status
@@ -137,3 +141,49 @@ def registration_list(user, *, event: int | None = None, status: str = "") -> Qu
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("event_id", "queued_at", "pk")
+def _place_in(pool: Q) -> Subquery:
+    """How many wait in the registration's pool up to and including it (1: next in line)."""
+    ahead = EventRegistration.objects.filter(
+        pool,
+        Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lte=OuterRef("pk")),
+        event=OuterRef("event"),
+        status=Status.WAITING,
+    )
+    return Subquery(ahead.order_by().values("event").annotate(n=Count("pk")).values("n")[:1])
+
+
+def own_registrations(user) -> QuerySet[EventRegistration]:
+    """A worker's own registrations, soonest event first, each waiting one with its place in its
+    pool's line (`place`). One query."""
+    return (
+        EventRegistration.objects.visible_to(user)
+        .select_related("event", "check_in")
+        .annotate(
+            place=Case(
+                When(status=Status.WAITING, quota__isnull=True, then=_place_in(Q(quota__isnull=True))),
+                When(status=Status.WAITING, then=_place_in(Q(quota=OuterRef("quota")))),
+                default=None,
+            )
+        )
+        .order_by("-event__starts_at", "-pk")
+    )
+
+
+def events_open_to(user, *, now=None) -> QuerySet[Event]:
+    """The events a worker may register for themself now: organised by their union or a federation
+    above it, registration open, not already registered. One query."""
+    scope = scope_of(user)
+    membership = Membership.objects.visible_to(user).active().select_related("union").first()
+    if scope.role != Role.WORKER or membership is None:
+        return Event.objects.none()
+    now = now or timezone.now()
+    registered = EventRegistration.objects.filter(event=OuterRef("pk"), person_id=scope.person_id).exclude(
+        status=Status.CANCELLED
+    )
+    return (
+        Event.objects.filter(organiser__path__in=_ancestor_paths(membership.union.path))
+        .filter(registration_opens_at__lte=now, registration_closes_at__gte=now)
+        .filter(~Q(Exists(registered)))
+        .select_related("organiser")
+        .order_by("starts_at", "pk")
+    )
