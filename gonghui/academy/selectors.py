@@ -168,6 +168,8 @@ def enrolment_list(user, *, training_class: int | None = None, status: str = "")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("training_class_id", "status", "queued_at", "pk")
+
+
 def own_enrolments(user) -> QuerySet[Enrolment]:
     """A worker's own enrolments, newest class first, each waiting one with its place in line
     (`place`: 1 is next). One query."""

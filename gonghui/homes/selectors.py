@@ -141,6 +141,8 @@ def registration_list(user, *, event: int | None = None, status: str = "") -> Qu
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("event_id", "queued_at", "pk")
+
+
 def _place_in(pool: Q) -> Subquery:
     """How many wait in the registration's pool up to and including it (1: next in line)."""
     ahead = EventRegistration.objects.filter(
