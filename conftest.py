@@ -56,6 +56,7 @@ def force_login_completes_the_sign_in():
     Client.force_login = original
 
 
+@pytest.fixture(autouse=True, scope="session")
 def flushable_audit_log():
     """Django empties the SQLite test database between transactional tests with DELETE, which the
     audit log's trigger refuses unless this process unseals it (PostgreSQL's flush truncates)."""
