@@ -183,7 +183,6 @@ MIDDLEWARE = [
     "gonghui.accounts.middleware.SessionTimeoutMiddleware",
     "gonghui.accounts.middleware.SignInStepsMiddleware",
     "gonghui.core.middleware.RefusalAuditMiddleware",
-    "gonghui.ops.middleware.DatabaseUnavailableMiddleware",  # the database gone: 503, not 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -229,6 +228,10 @@ if DATABASE_URL:
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    else:
+        # While the database is down a request gives up connecting in seconds (a 503), not at the
+        # worker's timeout.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

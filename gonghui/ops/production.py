@@ -20,6 +20,8 @@ from gonghui.core.models import AuditLog
 
 SECRET_SETTING = re.compile(r"^[A-Z][A-Z0-9_]*_KEYS?$")
 MIN_LENGTH = {"SECRET_KEY": 50}
+# Key version 1 of field encryption is GONGHUI_FIELD_KEY itself (gonghui.settings), not a reuse.
+ALIASES = {"FIELD_ENCRYPTION_KEYS[1]"}
 DEFAULT_MIN_LENGTH = 32
 MIN_DISTINCT = 10
 WEAK_WORDS = (
@@ -75,6 +77,8 @@ def secrets_strength(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         weak = [word for word in WEAK_WORDS if word in value.lower()]
         if weak:
             messages.append(_warning(f"{name} 含有「{weak[0]}」，是示例或测试用的密钥", _GENERATE, 4))
+        if name in ALIASES:
+            continue
         if value in seen and seen[value].split("[")[0] != base:
             messages.append(_warning(f"{name} 与 {seen[value]} 是同一个值", "每个密钥各自随机生成", 5))
         else:

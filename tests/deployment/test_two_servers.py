@@ -31,6 +31,7 @@ from gonghui.rosters.excel import COLUMNS
 from gonghui.rosters.models import ImportJob
 from gonghui.rosters.services.jobs import INLINE_BYTES
 from gonghui.rosters.tests.files import roster_rows, write_xlsx
+from tests.e2e.conftest import authenticator_of, totp_code
 
 PASSWORD = "Two-servers-2025"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -86,6 +87,15 @@ class Browser:
             f"/accounts/login/?probe={probe}",
             body=urlencode(form).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
+        )
+
+    def second_factor(self, code: str, probe: str):
+        form = {"csrfmiddlewaretoken": self.csrf(), "code": code}
+        return self.request(
+            "POST",
+            f"/accounts/second-factor/?probe={probe}",
+            body=urlencode(form).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
 
     def upload(self, path: str, fields: dict, file: Path, probe: str):
@@ -183,6 +193,8 @@ def test_two_app_servers_and_a_worker_behind_nginx_share_sign_ins_lockouts_and_u
     assert roster.stat().st_size > INLINE_BYTES
     officer = Browser(layout, "127.0.0.8")
     status, headers, text = officer.sign_in(admin.username, PASSWORD, probe="admin")
+    assert status == 302 and headers["Location"].startswith("/accounts/second-factor/"), text[-2000:]
+    status, headers, text = officer.second_factor(totp_code(authenticator_of(admin)), probe="second-factor")
     assert status == 302, text[-2000:]
     status, headers, text = officer.upload("/rosters/import/", {"union": union_a.pk}, roster, probe="upload")
     assert status == 302, text[-2000:]

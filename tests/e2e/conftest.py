@@ -47,10 +47,10 @@ def authenticator_of(user) -> TOTPDevice:
 
 @pytest.fixture
 def sign_in(page, live_server):
-    """Signs a test user in through the real sign-in pages, with the second factor for staff;
-    returns the page."""
+    """Signs a test user in through the real sign-in pages, with the second factor for staff, on the
+    test's page or another (a second browser context); returns that page."""
 
-    def _sign_in(user, password=PASSWORD):
+    def _sign_in(user, password=PASSWORD, page=page):
         device = authenticator_of(user) if user.needs_second_factor else None
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", user.username)

@@ -41,7 +41,7 @@ def pages(w):
     }
 
 
-def test_every_table_keeps_its_labels_on_a_phone(page, live_server, settings, tmp_path):
+def test_every_table_keeps_its_labels_on_a_phone(sign_in, page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = build_world()
     shots = os.environ.get("GONGHUI_SCREENSHOTS")
@@ -49,11 +49,7 @@ def test_every_table_keeps_its_labels_on_a_phone(page, live_server, settings, tm
     for persona, urls in pages(world).items():
         page.context.clear_cookies()
         page.set_viewport_size(DESKTOP)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", world.users[persona].username)
-        page.fill("#id_password", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(world.users[persona], PASSWORD)
         for name, url in urls:
             for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
                 page.set_viewport_size(viewport)

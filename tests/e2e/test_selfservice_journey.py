@@ -108,11 +108,7 @@ def test_a_member_activates_signs_up_and_shows_the_card_at_the_door(
     # the officer's phone at the door: the check runs in the browser with the network off
     door = browser.new_context(viewport=PHONE, locale="zh-CN")
     officer_page = door.new_page()
-    officer_page.goto(f"{live_server.url}/accounts/login/")
-    officer_page.fill("#id_username", officer.username)
-    officer_page.fill("#id_password", "Test-password-2025")
-    officer_page.click("main button[type=submit]")
-    officer_page.wait_for_url(f"{live_server.url}/")
+    sign_in(officer, page=officer_page)
     officer_page.goto(f"{live_server.url}/me/door/{event.pk}/")
     door.set_offline(True)
     officer_page.fill("#id_token", token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))

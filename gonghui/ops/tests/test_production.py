@@ -19,6 +19,8 @@ STRONG = {
     "SECRET_KEY": "q3V7n-Lr8xTz0bKwJmYf2Hs9aDgPcE4uR6iN1oZyXtBvQe5WkM_jU8hLd3FsGrA7pC",
     "FIELD_ENCRYPTION_KEY": "Fh29sLq0Vx7TnRb3KcMw8YpJz1Ud6GeA",
     "BACKUP_KEY": "Zr4Ny7Pq2Wc9Lm5Tx1Kb8Hd3Js6Vg0Fe",
+    "AUDIT_HMAC_KEY": "Pk7Wd2Qx9Rm4Tz1Ls8Hv5Bn3Jc6Yf0Ga",
+    "CARD_SIGNING_KEY": "Mt5Xe8Ka1Gq6Wr3Nz0Pd7Hj4Lc9Vs2Bf",
 }
 
 
@@ -43,6 +45,7 @@ def production(tmp_path, monkeypatch, db):
         DEBUG=False,
         ALLOWED_HOSTS=["gonghui.zone.internal"],
         **STRONG,
+        FIELD_ENCRYPTION_KEYS={1: STRONG["FIELD_ENCRYPTION_KEY"]},
         SESSION_COOKIE_SECURE=True,
         CSRF_COOKIE_SECURE=True,
         SECURE_HSTS_SECONDS=31536000,
@@ -189,6 +192,8 @@ def test_the_documented_environment_is_clean(deployment):
         "SECRET_KEY": STRONG["SECRET_KEY"],
         "GONGHUI_FIELD_KEY": STRONG["FIELD_ENCRYPTION_KEY"],
         "GONGHUI_BACKUP_KEY": STRONG["BACKUP_KEY"],
+        "GONGHUI_AUDIT_KEY": STRONG["AUDIT_HMAC_KEY"],
+        "GONGHUI_CARD_KEY": STRONG["CARD_SIGNING_KEY"],
         "ALLOWED_HOSTS": "gonghui.zone.internal",
         "CSRF_TRUSTED_ORIGINS": "https://gonghui.zone.internal",
         "BEHIND_PROXY": "1",
