@@ -28,16 +28,36 @@ from bench.servers import HOST, REPO, Layout
 
 SAMPLE = """
 import json
+from base64 import b32decode
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from gonghui.accounts.demo import DEMO_TOTP_SECRET
 from gonghui.accounts.models import User
 from gonghui.demo.world import DEMO_PASSWORD
 from gonghui.members.selectors import membership_list
-users = {}
+# Each sign-in takes the next of an officer's twins (same role, scope and password, a device with the
+# demo's TOTP secret each): a device refuses a code it has taken once, and 50 users share 30 s codes.
+TWINS = 100
+users, accounts = {}, {}
 for username in ("zone-admin", "union-admin"):
-    rows = membership_list(User.objects.get(username=username)).order_by("?")[:300]
+    officer = User.objects.get(username=username)
+    rows = membership_list(officer).order_by("?")[:300]
     users[username] = list(
         rows.values_list("person_id", "person__name", "person__name_initials", "person__mobile")
     )
-print(json.dumps({"password": DEMO_PASSWORD, "users": users}, ensure_ascii=False))
+    accounts[username] = []
+    for n in range(TWINS):
+        twin, _ = User.objects.get_or_create(
+            username=f"load-{username}-{n:03d}",
+            defaults={"role": officer.role, "organisation": officer.organisation, "password": officer.password},
+        )
+        TOTPDevice.objects.get_or_create(
+            user=twin, defaults={"name": "load", "key": b32decode(DEMO_TOTP_SECRET).hex(), "confirmed": True}
+        )
+        accounts[username].append(twin.username)
+print(json.dumps(
+    {"password": DEMO_PASSWORD, "totp_secret": DEMO_TOTP_SECRET, "users": users, "accounts": accounts},
+    ensure_ascii=False,
+))
 """
 LIST_PAGES = ("member list", "member search")
 

@@ -4,21 +4,28 @@ dashboard. Four in five are the zone's federation staff (the widest scope), one 
 admin. Every request that does not end on the page it asked for (an error, or a redirect to the
 sign-in page) is a failure.
 
-LOAD_SAMPLES names a JSON file of {"password", "users": {username: [[person id, name, initials,
-mobile], …]}} (bench/load.py writes it); LOAD_CA the certificate the front end's TLS is checked with.
+LOAD_SAMPLES names a JSON file of {"password", "totp_secret", "users": {username: [[person id, name,
+initials, mobile], …]}, "accounts": {username: [its twins]}} (bench/load.py writes it); each sign-in
+goes through both steps as the next twin of the user's officer. LOAD_CA the certificate the front
+end's TLS is checked with.
 """
 
 import json
 import os
 import random
 import re
+from base64 import b32decode
+from itertools import cycle
 from pathlib import Path
 
+from django_otp.oath import TOTP
 from locust import HttpUser, between, task
 
 SAMPLES = json.loads(Path(os.environ["LOAD_SAMPLES"]).read_text())
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NEXT_PAGE = re.compile(r'<a href="(\?[^"]*)">下一页</a>')
+TWINS = {officer: cycle(names) for officer, names in SAMPLES["accounts"].items()}
+TOTP_KEY = b32decode(SAMPLES["totp_secret"])
 
 
 class Officer(HttpUser):
@@ -47,7 +54,7 @@ class Officer(HttpUser):
             "/accounts/login/",
             data={
                 "csrfmiddlewaretoken": token.group(1) if token else "",
-                "username": self.username,
+                "username": next(TWINS[self.username]),
                 "password": SAMPLES["password"],
             },
             headers={"Referer": f"{self.host}/accounts/login/"},
@@ -55,8 +62,24 @@ class Officer(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302 or "/accounts/login/" in response.headers.get("Location", ""):
+            if response.status_code != 302 or "/second-factor/" not in response.headers.get("Location", ""):
                 response.failure(f"sign-in refused (status {response.status_code})")
+                return
+        form = self.client.get("/accounts/second-factor/", name="second-factor page")
+        token = CSRF.search(form.text)
+        with self.client.post(
+            "/accounts/second-factor/",
+            data={
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "code": f"{TOTP(TOTP_KEY).token():06d}",
+            },
+            headers={"Referer": f"{self.host}/accounts/second-factor/"},
+            name="sign-in, second factor",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or "/accounts/" in response.headers.get("Location", ""):
+                response.failure(f"second factor refused (status {response.status_code})")
 
     @task(1)
     def sign_in_again(self):
