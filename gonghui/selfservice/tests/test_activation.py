@@ -142,3 +142,8 @@ def test_the_officer_page_shows_the_code_once(admin_a, admin_b, member_a, client
     assert ActivationCode.objects.count() == 1
     client.logout()
     assert redeem(member_a, code).username == member_a.person.mobile
+
+
+def test_the_sign_in_page_leads_a_new_member_to_activation(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/me/activate/"' in page and "激活码" in page
