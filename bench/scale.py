@@ -29,10 +29,12 @@ import time
 import uuid
 from pathlib import Path
 
+# Keys strong enough for the production settings, so that bench/load.py can serve a kept city.
 ENV = {
     "DJANGO_SETTINGS_MODULE": "gonghui.settings",
-    "SECRET_KEY": "bench-secret-key-0123456789-0123456789-0123456789",
-    "GONGHUI_FIELD_KEY": "bench-field-key-0123456789",
+    "SECRET_KEY": "bench-secret-key-0123456789-0123456789-0123456789-abcdefghij",
+    "GONGHUI_FIELD_KEY": "bench-field-key-0123456789-0123456789",
+    "GONGHUI_AUDIT_KEY": "bench-audit-key-0123456789-0123456789",
     "GONGHUI_API_TOKEN_RATE": "100000000",
 }
 ENTERPRISES = ["明月锂电有限公司", "赣西新能源有限公司", "秀江电池材料有限公司", "袁山储能科技有限公司"]
