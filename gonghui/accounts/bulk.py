@@ -8,12 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.second_factor import is_fresh
+from gonghui.accounts.second_factor import StepUpRequired, is_fresh
 from gonghui.core.models import AuditLog
-
-
-class StepUpRequired(Exception):
-    pass
 
 
 class BulkReleaseLimit(Exception):

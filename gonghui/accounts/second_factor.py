@@ -89,6 +89,10 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
+class StepUpRequired(Exception):
+    """The action needs a fresh second factor: the step-up page, then the action again."""
+
+
 class _Wrong(Exception):
     def __init__(self, message: str, code: str):
         self.message, self.code = message, code
@@ -209,3 +213,17 @@ def second_factor_reset(*, user: User, by) -> None:
 
 def recovery_codes_left(user) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def recovery_codes_regenerate(*, user, session, ip: str | None) -> list[str]:
+    """Ten new recovery codes for a user's own confirmed device, the old ones (used or not) void;
+    returns them (shown once). Needs a second factor verified within STEP_UP_WINDOW in this session:
+    a session left open is not enough to get codes that sign in without the phone."""
+    if device_of(user) is None:
+        raise SecondFactorRefused(_("该账号尚未绑定动态验证码，请先完成绑定。"), "not_enrolled")
+    if not is_fresh(session):
+        raise StepUpRequired
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit_record(actor=user, action="auth.recovery_codes_regenerate", obj=user, ip=ip)
+    return codes

@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("second-factor/", views.second_factor, name="second_factor"),
     path("step-up/", views.step_up, name="step_up"),
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("password/", views.password_change, name="password_change"),
     path("security/users/", views.security_users, name="security_users"),
     path("security/users/<int:pk>/", views.security_user, name="security_user"),

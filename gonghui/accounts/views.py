@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,6 +89,29 @@ def step_up(request):
     if sf.device_of(request.user) is None:
         raise NotInScope
     return _verify(request, step_up=True)
+
+
+@login_required
+def recovery_codes(request):
+    """Ten new recovery codes for one's own second factor, after a fresh one (the step-up page):
+    the page says how many are left; its button voids them all and shows the new ones once."""
+    user = request.user
+    if sf.device_of(user) is None:
+        raise NotInScope
+    step_up_url = f"{reverse('accounts:step_up')}?{urlencode({'next': request.path})}"
+    if request.method != "POST":
+        if not sf.is_fresh(request.session):
+            return redirect(step_up_url)
+        return render(request, "accounts/recovery_codes_new.html", {"left": sf.recovery_codes_left(user)})
+    try:
+        codes = sf.recovery_codes_regenerate(user=user, session=request.session, ip=client_ip(request))
+    except sf.StepUpRequired:
+        return redirect(step_up_url)
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("core:home"), "renewed": True},
+    )
 
 
 @login_required

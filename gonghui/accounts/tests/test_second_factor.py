@@ -1,9 +1,11 @@
 """The second factor of a staff sign-in, through the real pages (force_login skips it)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -166,3 +168,69 @@ def test_the_admin_refuses_a_session_without_the_second_factor(rf, platform_admi
 def test_force_login_gives_a_verified_session(client, admin_a):
     client.force_login(admin_a)
     assert client.get(reverse("members:list")).status_code == 200
+
+
+RECOVERY_CODES = reverse("accounts:recovery_codes")
+STEP_UP = reverse("accounts:step_up")
+
+
+def age_second_factor(client, minutes):
+    session = client.session
+    session[sf.VERIFIED_AT] = (timezone.now() - timedelta(minutes=minutes)).isoformat()
+    session.save()
+
+
+def test_new_recovery_codes_void_the_old_ones_and_each_signs_in_once(client, admin_a, enrolled):
+    old = sf._new_recovery_codes(admin_a)
+    client.force_login(admin_a)
+    page = client.get(RECOVERY_CODES)
+    assert page.status_code == 200 and "您还有10个未用的恢复码。" in page.content.decode()
+    done = client.post(RECOVERY_CODES)
+    assert "no-store" in done["Cache-Control"]
+    new = done.context["codes"]
+    assert len(set(new)) == 10 and not set(new) & set(old)
+    assert "原有的恢复码已全部作废" in done.content.decode()
+    record = AuditLog.objects.get(action="auth.recovery_codes_regenerate")
+    assert (record.actor, record.object_id) == (admin_a, str(admin_a.pk))
+    client.post(reverse("accounts:logout"))
+    sign_in(client, "admin-a", PASSWORD)
+    assert errors(submit(client, old[0])) == ["恢复码不正确。"]
+    assert submit(client, new[0]).status_code == 302
+    client.post(reverse("accounts:logout"))
+    sign_in(client, "admin-a", PASSWORD)
+    assert errors(submit(client, new[0])) == ["该恢复码已经用过，每个恢复码只能使用一次。"]
+    assert sf.recovery_codes_left(admin_a) == 9
+
+
+def test_new_recovery_codes_need_a_fresh_second_factor(client, admin_a, enrolled):
+    sf._new_recovery_codes(admin_a)
+    old = set(RecoveryCode.objects.filter(user=admin_a).values_list("digest", flat=True))
+    client.force_login(admin_a)
+    age_second_factor(client, 6)
+    to_step_up = f"{STEP_UP}?next=%2Faccounts%2Frecovery-codes%2F"
+    assert client.get(RECOVERY_CODES)["Location"] == to_step_up
+    assert client.post(RECOVERY_CODES)["Location"] == to_step_up
+    assert set(RecoveryCode.objects.filter(user=admin_a).values_list("digest", flat=True)) == old
+    assert not AuditLog.objects.filter(action="auth.recovery_codes_regenerate").exists()
+    done = client.post(STEP_UP, {"code": code_at(KEY), "next": RECOVERY_CODES})
+    assert done["Location"] == RECOVERY_CODES
+    assert len(client.post(RECOVERY_CODES).context["codes"]) == 10
+    assert not set(RecoveryCode.objects.filter(user=admin_a).values_list("digest", flat=True)) & old
+
+
+def test_a_worker_has_no_recovery_codes_to_renew(client, worker):
+    client.force_login(worker)
+    assert client.get(RECOVERY_CODES).status_code == 404
+    assert client.post(RECOVERY_CODES).status_code == 404
+    assert not RecoveryCode.objects.filter(user=worker).exists()
+
+
+def test_new_recovery_codes_leave_another_users_alone(client, admin_a, admin_b, enrolled):
+    TOTPDevice.objects.create(user=admin_b, name="phone", key=KEY, confirmed=True)
+    theirs = sf._new_recovery_codes(admin_b)
+    client.force_login(admin_a)
+    assert len(client.post(RECOVERY_CODES).context["codes"]) == 10
+    assert sf.recovery_codes_left(admin_b) == 10
+    client.post(reverse("accounts:logout"))
+    sign_in(client, "admin-b", PASSWORD)
+    assert submit(client, theirs[0]).status_code == 302

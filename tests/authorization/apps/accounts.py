@@ -28,6 +28,8 @@ ROWS = {
     "accounts:second_factor": Row(get=everyone(FOUND), post=everyone(FOUND)),
     # a fresh second factor of one's own device: nobody in the matrix has one enrolled
     "accounts:step_up": Row(get=everyone(NOT_FOUND), post=everyone(NOT_FOUND)),
+    # one's own device's codes, after a fresh second factor: nobody in the matrix has one enrolled
+    "accounts:recovery_codes": Row(get=everyone(NOT_FOUND), post=everyone(NOT_FOUND)),
     "accounts:password_change": Row(get=everyone(OK), post=everyone(OK)),  # an empty body: the form again
     "accounts:security_users": Row(get=only({SECURITY}), post=only({SECURITY})),
     "accounts:security_user": Row(args=_worker, get=only({SECURITY}), post=only({SECURITY})),
