@@ -187,6 +187,10 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["union", "ended_on"], name="membership_union_active_idx"),
             models.Index(fields=["started_on"], name="membership_started_idx"),
+            # The list of those who left: few beside the active, found without reading the others.
+            models.Index(
+                fields=["ended_on"], condition=Q(ended_on__isnull=False), name="membership_ended_idx"
+            ),
         ]
 
     def __str__(self):

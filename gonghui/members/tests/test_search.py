@@ -8,7 +8,8 @@ from django.urls import reverse
 from gonghui.core import keyset
 from gonghui.core.tests.plans import full_scans
 from gonghui.members import selectors
-from gonghui.members.tests.factories import make_member, new_id_number
+from gonghui.members.services import member_leave
+from gonghui.members.tests.factories import SETUP, make_member, new_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +161,28 @@ def test_the_apis_people_list_reads_the_pinyin_index(people, who, request):
     user = request.getfixturevalue(who)
     people_page = Person.objects.visible_to(user).order_by("name_pinyin", "id")[:51]
     assert not full_scans(people_page, TABLES), full_scans(people_page, TABLES)
+
+
+@pytest.mark.parametrize("who", ["officer", "admin_a"])
+def test_the_list_of_those_who_left_reads_their_index_and_pages(people, union_a, who, request):
+    user = request.getfixturevalue(who)
+    for n in range(3):
+        left = make_member(union_a, name=f"钱{'一二三'[n]}")
+        member_leave(membership=left, on=left.started_on, by=SETUP)
+    search = selectors.member_search(user, status="ended")
+    assert search.people is None  # three who left beside seven memberships: read directly, then sorted
+    rows = search.queryset.order_by(*search.keys)[:51]
+    assert not full_scans(rows, TABLES), full_scans(rows, TABLES)
+    first = selectors.member_page(search, size=2)
+    rest = selectors.member_page(search, cursor=first.next_cursor, size=2)
+    assert [m.person.name for m in [*first, *rest]] == ["钱二", "钱三", "钱一"]
+
+
+def test_a_federation_whose_many_left_walks_its_people_for_them(people, union_a, officer, monkeypatch):
+    for n in range(3):
+        left = make_member(union_a, name=f"钱{'一二三'[n]}")
+        member_leave(membership=left, on=left.started_on, by=SETUP)
+    monkeypatch.setattr(selectors, "PAGE", 1)  # 3 who left of 7: more than a page of one per person
+    search = selectors.member_search(officer, status="ended")
+    assert search.people is not None
+    assert [m.person.name for m in selectors.member_page(search)] == ["钱二", "钱三", "钱一"]
