@@ -32,6 +32,6 @@ CHARTS = [
         order=60,
         kind="bar",
         data=paid_by_month,
-        kpi="mutual_aid_paid_amount",
+        kpi="mutual_aid_claims_paid",
     ),
 ]
