@@ -4,18 +4,29 @@ by an organisation of the subtree."""
 
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.figures import Figures, both_years, rate, split, year_bounds
-from gonghui.core.registry import Kpi, KpiGroup
-from gonghui.legal.models import AidCase, Clock, Consultation, Dispute, Lawyer
+from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.legal.models import Dispute, Lawyer, LegalMonth
 from gonghui.orgs.models import Organisation
 
 
-def _received(y: int, **condition) -> Count:
-    return Count("pk", filter=Q(received_on__range=year_bounds(y), **condition))
+def _months(root: Organisation, year: int):
+    """root's roll-up rows of the year and the year before (legal.rollups)."""
+    return LegalMonth.objects.filter(
+        organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1))
+    )
+
+
+def _total(field: str):
+    def total(y: int):
+        return Coalesce(Sum(field, filter=Q(month__range=(date(y, 1, 1), date(y, 12, 1)))), 0)
+
+    return total
 
 
 def lawyers(root: Organisation, year: int) -> Figures:
@@ -32,59 +43,81 @@ def lawyers(root: Organisation, year: int) -> Figures:
 
 
 def consultations(root: Organisation, year: int) -> Figures:
-    """legal_consultations — one query."""
-    aggregates = {"legal_consultations": lambda y: Count("pk", filter=Q(asked_on__range=year_bounds(y)))}
-    row = Consultation.objects.filter(org__path__startswith=root.path).aggregate(
-        **both_years(aggregates, year)
-    )
-    return split(row, aggregates)
+    """legal_consultations — one query over root's roll-up rows."""
+    aggregates = {"legal_consultations": _total("consultations")}
+    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
 
 
 def aid_cases(root: Organisation, year: int) -> Figures:
-    """legal_aid_cases — one query."""
-    aggregates = {"legal_aid_cases": lambda y: Count("pk", filter=Q(applied_on__range=year_bounds(y)))}
-    row = AidCase.objects.filter(org__path__startswith=root.path).aggregate(**both_years(aggregates, year))
-    return split(row, aggregates)
+    """legal_aid_cases — one query over root's roll-up rows."""
+    aggregates = {"legal_aid_cases": _total("aid_cases")}
+    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
 
 
 def disputes(root: Organisation, year: int) -> Figures:
-    """disputes, mediation_success_rate, disputes_to_arbitration — one query."""
+    """disputes, mediation_success_rate, disputes_to_arbitration — one query over root's roll-up rows."""
     counts = {
-        "disputes": lambda y: _received(y),
-        "concluded": lambda y: Count("pk", filter=Q(received_on__range=year_bounds(y)) & ~Q(outcome="")),
-        "succeeded": lambda y: _received(y, outcome=Dispute.Outcome.AGREEMENT),
-        "disputes_to_arbitration": lambda y: _received(y, referred_to=Dispute.Referral.ARBITRATION),
+        "received": _total("disputes"),
+        "with_outcome": _total("concluded"),
+        "succeeded": _total("agreement"),
+        "to_arbitration": _total("arbitration"),
     }
-    row = Dispute.objects.filter(org__path__startswith=root.path).aggregate(**both_years(counts, year))
-    figures = split(row, ("disputes", "disputes_to_arbitration"))
+    row = _months(root, year).aggregate(**both_years(counts, year))
+    figures = {
+        "disputes": split(row, ["received"])["received"],
+        "disputes_to_arbitration": split(row, ["to_arbitration"])["to_arbitration"],
+    }
     figures["mediation_success_rate"] = {
-        when: rate(row["succeeded" + suffix], row["concluded" + suffix])
+        when: rate(row["succeeded" + suffix], row["with_outcome" + suffix])
         for when, suffix in (("value", ""), ("previous", "__previous"))
     }
     return figures
 
 
 def mediations_within_limit(root: Organisation, year: int) -> Figures:
-    """mediations_within_limit — one query, over the mediation clocks of the disputes with an outcome."""
-    aggregates = {
-        "ended": lambda y: Count("pk", filter=Q(dispute__received_on__range=year_bounds(y))),
-        "in_time": lambda y: Count(
-            "pk", filter=Q(dispute__received_on__range=year_bounds(y), stopped_on__lte=F("due_on"))
-        ),
-    }
-    row = (
-        Clock.objects.filter(
-            limit=Clock.Limit.MEDIATION, dispute__org__path__startswith=root.path, stopped_on__isnull=False
-        )
-        .exclude(dispute__outcome="")
-        .aggregate(**both_years(aggregates, year))
-    )
+    """mediations_within_limit — one query over root's roll-up rows (the mediation clocks of the
+    disputes with an outcome)."""
+    aggregates = {"ended": _total("mediations_ended"), "in_time": _total("mediations_in_time")}
+    row = _months(root, year).aggregate(**both_years(aggregates, year))
     return {
         "mediations_within_limit": {
             when: rate(row["in_time" + suffix], row["ended" + suffix])
             for when, suffix in (("value", ""), ("previous", "__previous"))
         }
     }
+
+
+def dispute_rows(root: Organisation, year: int, user) -> Rows:
+    """The mediation cases received in the year, with what became of them."""
+    received = (
+        Dispute.objects.visible_to(user)
+        .filter(org__path__startswith=root.path, received_on__range=year_bounds(year))
+        .select_related("org")
+        .order_by("received_on", "pk")
+    )
+    return Rows(
+        columns=(
+            _("案件编号"),
+            _("收到申请日期"),
+            _("受理单位"),
+            _("用人单位"),
+            _("事项"),
+            _("状态"),
+            _("调解结果"),
+            _("调解不成后去向"),
+        ),
+        queryset=received,
+        cells=lambda d: (
+            d.number,
+            d.received_on,
+            d.org.name,
+            d.employer_name,
+            d.get_topic_display(),
+            d.get_state_display(),
+            d.get_outcome_display(),
+            d.get_referred_to_display(),
+        ),
+    )
 
 
 def sentences(root: Organisation, figures: Figures) -> list[str]:
@@ -157,6 +190,7 @@ GROUPS = [
                 gettext_lazy(
                     "子树内调解组织收到申请（或法院委托）日期在当年的劳动争议调解案件，含不予受理的。"
                 ),
+                rows=dispute_rows,
             ),
             Kpi(
                 "mediation_success_rate",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.roles import Role
-from gonghui.core.scope import Reach, ScopedQuerySet, Visibility
+from gonghui.core.scope import OFFICER_REACH, Reach, ScopedQuerySet, Visibility
 from gonghui.core.statemachine import StateHistory
 
 
@@ -572,3 +572,33 @@ class CaseEvent(StateHistory):
     @property
     def states(self):
         return (Consultation if self.consultation_id else AidCase if self.aid_case_id else Dispute).State
+
+
+class LegalMonth(models.Model):
+    """The legal service in a month within an organisation's subtree, by the day a case was received:
+    consultations asked, aid applications made, mediation applications received and, of those, what
+    became of them (outcome, referral, not accepted) and whether their mediation ended within its
+    limit. A roll-up kept by legal.services in the change's transaction, rebuilt by `gonghui
+    rollups-rebuild` (gonghui.core.rollups, legal.rollups)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    consultations = models.IntegerField(default=0)
+    aid_cases = models.IntegerField(default=0)
+    disputes = models.IntegerField(default=0)
+    concluded = models.IntegerField(default=0)  # with an outcome
+    agreement = models.IntegerField(default=0)
+    arbitration = models.IntegerField(default=0)
+    litigation = models.IntegerField(default=0)
+    not_accepted = models.IntegerField(default=0)
+    mediations_ended = models.IntegerField(default=0)  # with an outcome and the mediation clock stopped
+    mediations_in_time = models.IntegerField(default=0)  # of those, stopped by its due day
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="legal_month_unique")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}"

@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, MenuEntry, Todo, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Rollup, Todo, actions, capability
 from gonghui.core.roles import Role
-from gonghui.legal import demo, kpis, selectors
+from gonghui.legal import charts, demo, kpis, rollups, selectors
+from gonghui.legal.models import LegalMonth
 from gonghui.legal.workflow import MOVES
 
 registry.capabilities.register(
@@ -48,6 +49,10 @@ registry.todos.register(
 )
 
 registry.kpis.register(*kpis.GROUPS)
+registry.charts.register(*charts.CHARTS)
+registry.rollups.register(
+    Rollup("legal", _("法律服务按月统计"), order=70, model=LegalMonth, rebuild=rollups.rebuild)
+)
 
 registry.demo.register(DemoStep("legal", order=80, build=demo.build, sign_ins=demo.SIGN_INS))
 

@@ -7,6 +7,7 @@ that is refused saves nothing. case_advance moves the three workflows through co
 function (their moves are data in legal.workflow).
 """
 
+from contextlib import nullcontext
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -25,7 +26,7 @@ from gonghui.core.pdf import render_pdf
 from gonghui.core.roles import Role
 from gonghui.core.scope import NotInScope, scope_of
 from gonghui.core.statemachine import Context, Machine, transition
-from gonghui.legal import clocks
+from gonghui.legal import clocks, rollups
 from gonghui.legal.models import (
     AidCase,
     CaseDocument,
@@ -213,6 +214,7 @@ def consultation_record(
     consultation.full_clean(exclude=["question_encrypted", "answer_encrypted"])
     consultation.save()
     _event(consultation, action="consultation.record", from_state="", on=asked_on, by=by)
+    rollups.record_case(consultation)
     audit_record(actor=by, action="consultation.record", obj=consultation, detail={"topic": topic})
     if outcome:
         case_advance(
@@ -243,6 +245,7 @@ def consultation_request(*, person: Person, topic: str, question: str, by) -> Co
         created_by=by,
     )
     _event(consultation, action="consultation.request", from_state="", on=today, by=by)
+    rollups.record_case(consultation)
     audit_record(actor=by, action="consultation.request", obj=consultation, detail={"topic": topic})
     return consultation
 
@@ -267,6 +270,7 @@ def aid_apply(*, org: Organisation, person: Person, topic: str, applied_on: date
     case.save()
     clocks.start(case=case, limit=Clock.Limit.AID_REVIEW, on=applied_on)
     _event(case, action="aid.apply", from_state="", on=applied_on, by=by)
+    rollups.record_case(case)
     audit_record(actor=by, action="aid.apply", obj=case, detail={"topic": topic})
     return case
 
@@ -324,6 +328,7 @@ def dispute_receive(
     clocks.start(case=dispute, limit=Clock.Limit.DISPUTE_ACCEPT, on=received_on)
     clocks.start(case=dispute, limit=Clock.Limit.MEDIATION, on=received_on)
     _event(dispute, action="dispute.receive", from_state="", on=received_on, by=by)
+    rollups.record_dispute(dispute)
     audit_record(actor=by, action="dispute.receive", obj=dispute, detail={"source": source})
     return dispute
 
@@ -397,25 +402,27 @@ def case_advance(
 ) -> object:
     """Makes one move of a case's workflow (legal.workflow.MOVES) through core's transition: checks the
     actor reaches the case and may make the move from its state, validates what the move asks, applies
-    its effect on the clocks, records the history and the audit row. Anything refused saves nothing."""
-    case, _event_row = transition(
-        MACHINES[type(case)],
-        case,
-        action,
-        by=by,
-        on=on,
-        note=note,
-        data={
-            "text": (text or "").strip(),
-            "outcome": outcome,
-            "days": days,
-            "confirmation": confirmation,
-            "lawyer": lawyer,
-            "amount": amount,
-        },
-        changes={"state_on": on} if hasattr(case, "state_on") else None,
-        history={"action": action, "on": on},
-    )
+    its effect on the clocks, records the history and the audit row, and keeps a dispute's roll-up
+    rows (legal.rollups). Anything refused saves nothing."""
+    with rollups.dispute_changing(case) if isinstance(case, Dispute) else nullcontext():
+        case, _event_row = transition(
+            MACHINES[type(case)],
+            case,
+            action,
+            by=by,
+            on=on,
+            note=note,
+            data={
+                "text": (text or "").strip(),
+                "outcome": outcome,
+                "days": days,
+                "confirmation": confirmation,
+                "lawyer": lawyer,
+                "amount": amount,
+            },
+            changes={"state_on": on} if hasattr(case, "state_on") else None,
+            history={"action": action, "on": on},
+        )
     return case
 
 

@@ -1,67 +1,152 @@
 """The KPIs of medical mutual aid, and the report's sentence about them."""
 
+from datetime import date
 from decimal import Decimal
-from statistics import median
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.figures import Figures, both_years, split, year_bounds
-from gonghui.core.registry import Kpi, KpiGroup
-from gonghui.mutual_aid.models import Claim, Enrolment, LedgerEntry
+from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.mutual_aid.models import AidMonth, AidPayDays, Claim, LedgerEntry
 from gonghui.mutual_aid.rules import CENT
 from gonghui.orgs.models import Organisation
 
 
+def _months(root: Organisation, year: int):
+    """root's roll-up rows of the year and the year before (mutual_aid.rollups)."""
+    return AidMonth.objects.filter(organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1)))
+
+
+def _during(y: int) -> Q:
+    return Q(month__range=(date(y, 1, 1), date(y, 12, 1)))
+
+
+def _total(field: str, y: int):
+    return Coalesce(Sum(field, filter=_during(y)), 0, output_field=AidMonth._meta.get_field(field))
+
+
 def enrolments(root: Organisation, year: int) -> Figures:
-    """mutual_aid_enrolments — one query."""
-    aggregates = {
-        "mutual_aid_enrolments": lambda y: Count(
-            "pk", filter=Q(covered_from__lte=year_bounds(y)[1], covered_until__gte=year_bounds(y)[0])
-        ),
-    }
-    row = Enrolment.objects.filter(union__path__startswith=root.path).aggregate(
-        **both_years(aggregates, year)
-    )
-    return split(row, aggregates)
+    """mutual_aid_enrolments — one query over root's roll-up rows."""
+    aggregates = {"mutual_aid_enrolments": lambda y: _total("enrolments", y)}
+    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
 
 
 def claims(root: Organisation, year: int) -> Figures:
-    """mutual_aid_claims — one query."""
-    aggregates = {"mutual_aid_claims": lambda y: Count("pk", filter=Q(filed_on__range=year_bounds(y)))}
-    row = Claim.objects.filter(union__path__startswith=root.path).aggregate(**both_years(aggregates, year))
-    return split(row, aggregates)
+    """mutual_aid_claims — one query over root's roll-up rows."""
+    aggregates = {"mutual_aid_claims": lambda y: _total("claims", y)}
+    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
 
 
 def payments(root: Organisation, year: int) -> Figures:
-    """mutual_aid_claims_paid, mutual_aid_paid_amount — one query."""
+    """mutual_aid_claims_paid, mutual_aid_paid_amount — one query over root's roll-up rows."""
     aggregates = {
-        "mutual_aid_claims_paid": lambda y: Count("pk", filter=Q(paid_on__range=year_bounds(y))),
-        "mutual_aid_paid_amount": lambda y: Sum("amount", filter=Q(paid_on__range=year_bounds(y))),
+        "mutual_aid_claims_paid": lambda y: _total("paid", y),
+        "mutual_aid_paid_amount": lambda y: _total("paid_amount", y),
     }
-    row = LedgerEntry.objects.filter(union__path__startswith=root.path).aggregate(
-        **both_years(aggregates, year)
-    )
+    row = _months(root, year).aggregate(**both_years(aggregates, year))
     for key in ("mutual_aid_paid_amount", "mutual_aid_paid_amount__previous"):
-        row[key] = str((row[key] or Decimal(0)).quantize(CENT))  # SQLite's SUM loses the scale
+        row[key] = str(Decimal(row[key]).quantize(CENT))  # SQLite's SUM loses the scale
     return split(row, aggregates)
 
 
+def median_of(counts: list[tuple[int, int]]) -> int | float | None:
+    """The median of the values counted (value, how many), as statistics.median gives it."""
+    counts = sorted((value, n) for value, n in counts if n)
+    total = sum(n for _value, n in counts)
+    if not total:
+        return None
+    wanted, found, seen = {(total - 1) // 2, total // 2}, {}, 0
+    for value, n in counts:
+        for position in wanted:
+            if seen <= position < seen + n:
+                found[position] = value
+        seen += n
+    low, high = found[(total - 1) // 2], found[total // 2]
+    return low if total % 2 else (low + high) / 2
+
+
 def days_to_pay(root: Organisation, year: int) -> Figures:
-    """mutual_aid_days_to_pay — one query: each payment's dates for the two years (a median is not an
-    aggregate both databases have)."""
-    days = {year: [], year - 1: []}
-    for paid_on, filed_on in LedgerEntry.objects.filter(
-        union__path__startswith=root.path, paid_on__range=(year_bounds(year - 1)[0], year_bounds(year)[1])
-    ).values_list("paid_on", "claim__filed_on"):
-        days[paid_on.year].append((paid_on - filed_on).days)
-    return {
-        "mutual_aid_days_to_pay": {
-            "value": median(days[year]) if days[year] else None,
-            "previous": median(days[year - 1]) if days[year - 1] else None,
-        }
-    }
+    """mutual_aid_days_to_pay — one query: root's payments of the two years counted by days waited
+    (mutual_aid.rollups), of which the median is exact."""
+    rows = (
+        AidPayDays.objects.filter(organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1)))
+        .values("days")
+        .annotate(
+            value=Coalesce(Sum("payments", filter=_during(year)), 0),
+            previous=Coalesce(Sum("payments", filter=_during(year - 1)), 0),
+        )
+        .order_by()
+    )
+    counts = {"value": [], "previous": []}
+    for row in rows:
+        for when in counts:
+            counts[when].append((row["days"], row[when]))
+    return {"mutual_aid_days_to_pay": {when: median_of(counts[when]) for when in counts}}
+
+
+def claim_rows(root: Organisation, year: int, user) -> Rows:
+    """The claims filed in the year."""
+    filed = (
+        Claim.objects.visible_to(user)
+        .filter(union__path__startswith=root.path, filed_on__range=year_bounds(year))
+        .select_related("union", "plan", "person")
+        .order_by("filed_on", "pk")
+    )
+    return Rows(
+        columns=(
+            _("申请编号"),
+            _("申请日期"),
+            _("工会"),
+            _("计划"),
+            _("姓名"),
+            _("状态"),
+            _("核定金额（元）"),
+        ),
+        queryset=filed,
+        cells=lambda c: (
+            c.number,
+            c.filed_on,
+            c.union.name,
+            c.plan.name,
+            c.person.name,
+            c.get_status_display(),
+            c.amount,
+        ),
+    )
+
+
+def payment_rows(root: Organisation, year: int, user) -> Rows:
+    """The payments of the ledger made in the year."""
+    paid = (
+        LedgerEntry.objects.visible_to(user)
+        .filter(union__path__startswith=root.path, paid_on__range=year_bounds(year))
+        .select_related("claim", "union", "plan", "person")
+        .order_by("paid_on", "pk")
+    )
+    return Rows(
+        columns=(
+            _("支付日期"),
+            _("申请编号"),
+            _("申请日期"),
+            _("工会"),
+            _("计划"),
+            _("收款人"),
+            _("金额（元）"),
+        ),
+        queryset=paid,
+        cells=lambda e: (
+            e.paid_on,
+            e.claim.number,
+            e.claim.filed_on,
+            e.union.name,
+            e.plan.name,
+            e.person.name,
+            e.amount,
+        ),
+    )
 
 
 def sentences(root: Organisation, figures: Figures) -> list[str]:
@@ -104,6 +189,7 @@ GROUPS = [
                 gettext_lazy("医疗互助申请"),
                 gettext_lazy("件"),
                 gettext_lazy("子树内工会申请日期在当年的互助申请，不论后来是否给付。"),
+                rows=claim_rows,
             ),
         ),
     ),
@@ -118,12 +204,15 @@ GROUPS = [
                 gettext_lazy("医疗互助给付"),
                 gettext_lazy("件"),
                 gettext_lazy("给付台账中支付日期在当年的给付笔数（每件申请只付一次）。"),
+                rows=payment_rows,
             ),
             Kpi(
                 "mutual_aid_paid_amount",
                 gettext_lazy("医疗互助给付金额"),
                 gettext_lazy("元"),
-                gettext_lazy("给付台账中支付日期在当年的金额合计，精确到分。"),
+                gettext_lazy(
+                    "给付台账中支付日期在当年的金额合计，精确到分（按支付日期计：12月住院、次年1月支付的计入次年）。"
+                ),
             ),
         ),
     ),

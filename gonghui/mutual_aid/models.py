@@ -460,3 +460,47 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the mutual-aid ledger is append-only")
+
+
+class AidMonth(models.Model):
+    """Mutual aid in a month within an organisation's subtree: enrolments (each counted once in every
+    year its cover overlaps, in the month of that year its cover starts or the year begins), claims
+    filed, payments made and their amount. A roll-up kept by mutual_aid.services in the change's
+    transaction, rebuilt by `gonghui rollups-rebuild` (gonghui.core.rollups, mutual_aid.rollups)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    enrolments = models.IntegerField(default=0)
+    claims = models.IntegerField(default=0)
+    paid = models.IntegerField(default=0)
+    paid_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="aid_month_unique")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}"
+
+
+class AidPayDays(models.Model):
+    """The payments of a month within an organisation's subtree by days from filing to payment: the
+    median of a year is read from these counts exactly (a median is not a sum of monthly medians)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    days = models.IntegerField()
+    payments = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month", "days"], name="aid_pay_days_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m} {self.days}"

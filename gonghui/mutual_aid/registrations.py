@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, MenuEntry, Todo, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Rollup, Todo, actions, capability
 from gonghui.core.roles import Role
-from gonghui.mutual_aid import demo, kpis, selectors
+from gonghui.mutual_aid import charts, demo, kpis, rollups, selectors
+from gonghui.mutual_aid.models import AidMonth
 
 registry.capabilities.register(
     capability(
@@ -43,6 +44,10 @@ registry.todos.register(
 )
 
 registry.kpis.register(*kpis.GROUPS)
+registry.charts.register(*charts.CHARTS)
+registry.rollups.register(
+    Rollup("mutual_aid", _("医疗互助按月统计"), order=60, model=AidMonth, rebuild=rollups.rebuild)
+)
 
 registry.demo.register(DemoStep("mutual_aid", order=65, build=demo.build, sign_ins=(demo.CHAIR,)))
 

@@ -28,7 +28,7 @@ from gonghui.core.scope import NotInScope, scope_of
 from gonghui.core.statemachine import Context, Machine, Move, Who, transition
 from gonghui.core.uploads import validate_document
 from gonghui.members.models import Membership, Person
-from gonghui.mutual_aid import rules
+from gonghui.mutual_aid import rollups, rules
 from gonghui.mutual_aid.models import (
     COUNTED,
     Claim,
@@ -486,6 +486,7 @@ def enrolment_create(
             Enrolment.objects.bulk_create(rows, batch_size=1000)
     except IntegrityError:
         raise field_error("memberships", _("所选人员中有人刚被登记参加本计划，请刷新后重试")) from None
+    rollups.record_enrolments(union, [(r.covered_from, r.covered_until) for r in rows])
     audit_record(
         actor=by,
         action="mutual_aid.enrol",
@@ -760,6 +761,7 @@ def claim_submit(
             Invoice.objects.bulk_create([Invoice(claim=claim, number=n) for n in numbers])
     except IntegrityError:
         raise field_error("invoices", _("发票号码刚被另一申请申报，请核对")) from None
+    rollups.record_claim(claim)
     _attach(claim, documents, by)
     ClaimStep.objects.create(claim=claim, to_state=Status.SUBMITTED, by=_user(by), by_name=by.get_username())
     audit_record(
@@ -866,6 +868,7 @@ def claim_pay(*, claim: Claim, paid_on: date, reference: str, by) -> LedgerEntry
             )
     except IntegrityError:
         raise field_error("status", _("申请%(c)s已支付，不能重复支付") % {"c": claim.number}) from None
+    rollups.record_payment(entry, claim.filed_on)
     return entry
 
 
