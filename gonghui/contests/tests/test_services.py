@@ -330,6 +330,31 @@ def test_ties_share_a_place_and_publish_needs_the_lock(
     assert Event.objects.get(pk=event.pk).is_published
 
 
+def test_a_shared_place_counts_each_competitor_sharing_it(
+    event, panel, entered, officer, zone, union_a, union_b, enterprise_b, django_assert_num_queries
+):
+    """Three competitors equal to the last tie-break share first place: three award person-times,
+    each counted in the subtree of their own union; the contest once."""
+    other = services.registration_create(
+        event=event, person=make_member(union_b, enterprise=enterprise_b).person, by=officer
+    )
+    for registration in (*entered, other):
+        score_all(registration, panel, wrong=5, levels=(3, 3), seconds=280)
+    services.event_sign_off(event=event, by=panel[2].user)
+    services.event_sign_off(event=event, by=panel[3].user)
+    assert sorted(Result.objects.values_list("place", "award")) == [(1, "first")] * 3
+    with django_assert_num_queries(3):
+        figures = kpis.contests(zone, 2024) | kpis.participants(zone, 2024) | kpis.awards(zone, 2024)
+    assert figures == {
+        "contests": {"value": 1, "previous": 0},
+        "contest_participants": {"value": 3, "previous": 0},
+        "contest_awards": {"value": 3, "previous": 0},
+    }
+    assert kpis.awards(union_a, 2024)["contest_awards"]["value"] == 2
+    assert kpis.awards(union_b, 2024)["contest_awards"]["value"] == 1
+    assert kpis.contests(union_a, 2024)["contests"]["value"] == 0  # organised by the zone
+
+
 def test_kpis_and_talent_evidence(event, panel, entered, zone, officer):
     for registration in entered:
         score_all(registration, panel)
