@@ -5,8 +5,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from gonghui.contests import kpis, services, talent
-from gonghui.contests.models import Event, EventHistory, Flag, Registration, Result, Score, ScoreChange
+from gonghui.contests import kpis, rollups, services, talent
+from gonghui.contests.models import (
+    ContestMonth,
+    Event,
+    EventHistory,
+    Flag,
+    Registration,
+    Result,
+    Score,
+    ScoreChange,
+)
 from gonghui.contests.tests.factories import (
     criteria,
     make_contest,
@@ -353,6 +362,53 @@ def test_a_shared_place_counts_each_competitor_sharing_it(
     assert kpis.awards(union_a, 2024)["contest_awards"]["value"] == 2
     assert kpis.awards(union_b, 2024)["contest_awards"]["value"] == 1
     assert kpis.contests(union_a, 2024)["contests"]["value"] == 0  # organised by the zone
+
+
+def raw_figures(root, year: int) -> dict:
+    """The competitors and award winners of the year's contests, from the registrations and results."""
+
+    def of(y):
+        registrations = Registration.objects.filter(union__path__startswith=root.path, event__contest__year=y)
+        won = Result.objects.filter(
+            registration__in=registrations, event__status=Event.Status.LOCKED
+        ).exclude(award="")
+        return registrations.count(), won.count()
+
+    (p, a), (pp, pa) = of(year), of(year - 1)
+    return {
+        "contest_participants": {"value": p, "previous": pp},
+        "contest_awards": {"value": a, "previous": pa},
+    }
+
+
+def kept_rows() -> set:
+    return {
+        r
+        for r in ContestMonth.objects.values_list("organisation_id", "month", "participants", "awards")
+        if any(r[2:])
+    }
+
+
+def test_the_rollup_follows_registration_lock_and_reopen_and_equals_a_rebuild(
+    event, panel, entered, officer, zone, union_a
+):
+    def check():
+        for root in (zone.parent, zone, union_a):
+            assert kpis.participants(root, 2024) | kpis.awards(root, 2024) == raw_figures(root, 2024)
+
+    check()
+    for registration in entered:
+        score_all(registration, panel)
+    services.event_sign_off(event=event, by=panel[2].user)
+    services.event_sign_off(event=event, by=panel[3].user)
+    check()
+    assert kpis.awards(zone.parent, 2024)["contest_awards"]["value"] == 2
+    services.event_reopen(event=event, reason="选手申诉，复核理论试卷", by=officer)
+    check()
+    assert kpis.awards(zone, 2024)["contest_awards"]["value"] == 0
+    kept = kept_rows()
+    rollups.rebuild()
+    assert kept_rows() == kept and ContestMonth.objects.get(organisation=zone).month == date(2024, 5, 1)
 
 
 def test_kpis_and_talent_evidence(event, panel, entered, zone, officer):
