@@ -20,6 +20,7 @@ from gonghui.academy.models import Certificate, Enrolment, TraineeYear, Training
 from gonghui.academy.tests.factories import make_class, make_course
 from gonghui.accounts.models import User
 from gonghui.core.roles import Role
+from gonghui.core.scope import NotInScope
 from gonghui.members.models import Membership
 from gonghui.members.services import member_transfer
 from gonghui.members.tests.factories import SETUP, make_member
@@ -343,3 +344,14 @@ def test_the_training_hours_rows_are_the_classes_behind_the_figure(zone, academy
     found = kpi.rows(zone, 2024, officer)
     assert found.queryset.count() == 2
     assert sum(found.cells(c)[-1] for c in found.queryset) == figures(zone, 2024)["training_hours"]["value"]
+
+
+@pytest.mark.django_db
+def test_only_who_runs_the_class_moves_it(zone, admin_a, officer, academy_staff, course):
+    klass = make_class(course, by=academy_staff)
+    for outsider in (admin_a, officer):
+        with pytest.raises(NotInScope):
+            services.class_reschedule(
+                training_class=klass, starts_on=date(2024, 6, 3), ends_on=date(2024, 6, 7), by=outsider
+            )
+    assert TrainingClass.objects.get(pk=klass.pk).starts_on == date(2024, 5, 6)
