@@ -2,39 +2,43 @@
 
 A class counts in the year it starts. Classes and hours are counted where the course's federation is in
 the subtree; trainees where their union (on the day they enrolled) is, so a union's report shows its
-own members trained, wherever the class was run.
+own members trained, wherever the class was run. The figures read the roll-ups (academy.rollups),
+which the services keep as they write; the rows behind them are the classes and places themselves.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.academy.models import Enrolment, TrainingClass
+from gonghui.academy.models import Enrolment, TraineeYear, TrainingClass, TrainingMonth
+from gonghui.academy.rollups import HELD
 from gonghui.core.figures import Figures, about, both_years, split, year_bounds
-from gonghui.core.registry import Kpi, KpiGroup
+from gonghui.core.registry import Kpi, KpiGroup, Rows
 from gonghui.orgs.models import Organisation
 
-HELD = Q(mode=TrainingClass.Mode.OFFLINE) | Q(mode=TrainingClass.Mode.ONLINE, published=True)
+
+def months_of(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 1)
 
 
 def classes(root: Organisation, year: int) -> Figures:
-    """training_sessions_offline, training_courses_online, training_hours — one query."""
+    """training_sessions_offline, training_courses_online, training_hours — one query over root's own
+    roll-up rows (academy.rollups)."""
+
+    def during(field: str):
+        return lambda y: Sum(field, filter=Q(month__range=months_of(y)), default=0)
+
     aggregates = {
-        "training_sessions_offline": lambda y: Count(
-            "pk", filter=Q(starts_on__range=year_bounds(y), mode=TrainingClass.Mode.OFFLINE)
-        ),
-        "training_courses_online": lambda y: Count(
-            "pk", filter=Q(starts_on__range=year_bounds(y), mode=TrainingClass.Mode.ONLINE)
-        ),
-        "training_hours": lambda y: Sum(
-            "course__hours", filter=Q(starts_on__range=year_bounds(y)), default=0
-        ),
+        "training_sessions_offline": during("offline"),
+        "training_courses_online": during("online"),
+        "training_hours": during("hours"),
     }
-    row = TrainingClass.objects.filter(HELD, course__federation__path__startswith=root.path).aggregate(
-        **both_years(aggregates, year)
-    )
+    row = TrainingMonth.objects.filter(
+        organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1))
+    ).aggregate(**both_years(aggregates, year))
     figures = split(row, aggregates)
     for when in ("value", "previous"):
         figures["training_hours"][when] = hours_figure(figures["training_hours"][when])
@@ -48,19 +52,83 @@ def hours_figure(total) -> int | float:
 
 
 def trainees(root: Organisation, year: int) -> Figures:
-    """trainee_person_times, trainee_enterprises — one query."""
+    """trainee_person_times, trainee_enterprises — one query over root's own roll-up rows: the year's
+    places, and its employers with a place."""
     aggregates = {
-        "trainee_person_times": lambda y: Count(
-            "pk", filter=Q(training_class__starts_on__range=year_bounds(y))
-        ),
+        "trainee_person_times": lambda y: Sum("places", filter=Q(year=y), default=0),
         "trainee_enterprises": lambda y: Count(
-            "enterprise", distinct=True, filter=Q(training_class__starts_on__range=year_bounds(y))
+            "pk", filter=Q(year=y, places__gt=0, enterprise__isnull=False)
         ),
     }
-    row = Enrolment.objects.filter(status__in=Enrolment.SEATED, union__path__startswith=root.path).aggregate(
+    row = TraineeYear.objects.filter(organisation=root, year__in=(year - 1, year)).aggregate(
         **both_years(aggregates, year)
     )
     return split(row, aggregates)
+
+
+def held_classes(root: Organisation, year: int, user):
+    """The classes the figures count: held, of a federation of root's subtree, starting in the year."""
+    return (
+        TrainingClass.objects.visible_to(user)
+        .filter(HELD, course__federation__path__startswith=root.path, starts_on__range=year_bounds(year))
+        .select_related("course__federation")
+        .order_by("starts_on", "pk")
+    )
+
+
+def _class_rows(mode: str | None):
+    def rows(root: Organisation, year: int, user) -> Rows:
+        found = held_classes(root, year, user)
+        return Rows(
+            columns=(
+                _("班级"),
+                _("课程"),
+                _("形式"),
+                _("主办总工会"),
+                _("开班日期"),
+                _("结束日期"),
+                _("课时"),
+            ),
+            queryset=found.filter(mode=mode) if mode else found,
+            cells=lambda c: (
+                c.name,
+                c.course.title,
+                c.get_mode_display(),
+                c.course.federation.name,
+                c.starts_on,
+                c.ends_on,
+                c.course.hours,
+            ),
+        )
+
+    return rows
+
+
+def trainee_rows(root: Organisation, year: int, user) -> Rows:
+    """The places held in the year's classes by members of root's subtree."""
+    places = (
+        Enrolment.objects.visible_to(user)
+        .filter(
+            status__in=Enrolment.SEATED,
+            union__path__startswith=root.path,
+            training_class__starts_on__range=year_bounds(year),
+        )
+        .select_related("person", "union", "enterprise", "training_class__course")
+        .order_by("training_class__starts_on", "training_class_id", "person__name_pinyin", "pk")
+    )
+    return Rows(
+        columns=(_("姓名"), _("公民身份号码"), _("工会"), _("用工单位"), _("班级"), _("开班日期"), _("状态")),
+        queryset=places,
+        cells=lambda e: (
+            e.person.name,
+            e.person.id_masked,
+            e.union.name,
+            e.enterprise.name if e.enterprise else "",
+            str(e.training_class),
+            e.training_class.starts_on,
+            e.get_status_display(),
+        ),
+    )
 
 
 def sentences(root: Organisation, figures: Figures) -> list[str]:
@@ -90,18 +158,21 @@ GROUPS = [
                 gettext_lazy("线下培训"),
                 gettext_lazy("期"),
                 gettext_lazy("子树内总工会（工匠学院）开办、开班日期在当年的线下培训班级。"),
+                rows=_class_rows(TrainingClass.Mode.OFFLINE),
             ),
             Kpi(
                 "training_courses_online",
                 gettext_lazy("线上课程"),
                 gettext_lazy("门"),
                 gettext_lazy("子树内总工会（工匠学院）上线、开放日期在当年的线上课程。"),
+                rows=_class_rows(TrainingClass.Mode.ONLINE),
             ),
             Kpi(
                 "training_hours",
                 gettext_lazy("培训课时"),
                 gettext_lazy("课时"),
                 gettext_lazy("上述线下培训和线上课程的课时之和（每个班级计其课程的课时一次）。"),
+                rows=_class_rows(None),
             ),
         ),
     ),
@@ -118,6 +189,7 @@ GROUPS = [
                 gettext_lazy(
                     "子树内工会的会员报名并获得名额、开班日期在当年的培训人次（候补和已取消的不计；一人参加两期计两人次）。"
                 ),
+                rows=trainee_rows,
             ),
             Kpi(
                 "trainee_enterprises",

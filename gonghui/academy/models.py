@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.roles import Role
-from gonghui.core.scope import Reach, Scope, ScopedQuerySet, Visibility
+from gonghui.core.scope import OFFICER_REACH, Reach, Scope, ScopedQuerySet, Visibility
 
 # Federation staff follow their subtree; academy staff, whose organisation is their federation, run it.
 STAFF_READ = {Role.FEDERATION_STAFF: Reach.TREE, Role.ACADEMY_STAFF: Reach.TREE}
@@ -440,3 +440,60 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class TrainingMonth(models.Model):
+    """The classes held that start in a month, counted for the organisation whose subtree holds the
+    course's federation: offline classes, online courses put on line and their class hours (a roll-up
+    kept by academy.services, rebuilt by `gonghui rollups-rebuild`; see academy.rollups)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    offline = models.IntegerField(default=0)
+    online = models.IntegerField(default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=1, default=Decimal(0))
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="training_month_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}"
+
+
+class TraineeYear(models.Model):
+    """The places held in the classes starting in a year by members of unions in an organisation's
+    subtree, per employer of the day of enrolment (enterprise None: no employer recorded). The year's
+    person-times are their sum, its enterprises the rows with places — a distinct count that monthly
+    sums could not give. A roll-up kept by academy.services (academy.rollups)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    places = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "enterprise"],
+                condition=Q(enterprise__isnull=False),
+                name="trainee_year_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=Q(enterprise__isnull=True),
+                name="trainee_year_unique_without_employer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.year} {self.enterprise_id}"

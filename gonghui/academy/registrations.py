@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.academy import demo, kpis, selectors
+from gonghui.academy import charts, demo, kpis, rollups, selectors
+from gonghui.academy.models import TrainingMonth
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, MenuEntry, TalentSource, Todo, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Rollup, TalentSource, Todo, actions, capability
 from gonghui.core.roles import Role
 
 registry.capabilities.register(
@@ -34,6 +35,13 @@ registry.menu.register(
 
 registry.kpis.register(*kpis.GROUPS)
 
+registry.charts.register(*charts.CHARTS)
+
+# One entry for both tables (TrainingMonth and TraineeYear): the reports read the months of the first.
+registry.rollups.register(
+    Rollup("academy", _("工匠学院按月、按年统计"), order=30, model=TrainingMonth, rebuild=rollups.rebuild)
+)
+
 registry.demo.register(DemoStep("academy", order=70, build=demo.build, sign_ins=(demo.STAFF,)))
 
 registry.talent.register(
@@ -57,6 +65,7 @@ registry.audit_actions.register(
             "academy.course_create": _("开设课程"),
             "academy.class_create": _("开设培训班级"),
             "academy.class_publish": _("上线线上课程"),
+            "academy.class_reschedule": _("调整培训班级日期"),
             "academy.session_add": _("安排课次"),
             "academy.enrol": _("培训报名"),
             "academy.cancel": _("取消培训报名"),

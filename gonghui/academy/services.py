@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.academy import rollups
 from gonghui.academy.models import (
     Attendance,
     Certificate,
@@ -139,7 +140,9 @@ def class_create(
         created_by=by if getattr(by, "pk", None) else None,
     )
     training_class.full_clean()
-    training_class.save()
+    with rollups.changing() as touched:
+        training_class.save()
+        touched.classes.append(training_class.pk)
     audit_record(
         actor=by,
         action="academy.class_create",
@@ -157,9 +160,36 @@ def class_publish(*, training_class: TrainingClass, by) -> TrainingClass:
         raise field_error("training_class", _("线下培训不需要上线"))
     if training_class.published:
         raise field_error("training_class", _("该线上课程已上线"))
-    training_class.published = True
-    training_class.save(update_fields=["published"])
+    with rollups.changing(classes=[training_class.pk]):
+        training_class.published = True
+        training_class.save(update_fields=["published"])
     audit_record(actor=by, action="academy.class_publish", obj=training_class)
+    return training_class
+
+
+@transaction.atomic
+def class_reschedule(*, training_class: TrainingClass, starts_on: date, ends_on: date, by) -> TrainingClass:
+    """Moves a class to other dates; its figures, and its trainees', follow it to the month and year
+    it now starts in. Sessions must stay within the new dates."""
+    training_class = _writable_class(training_class, by)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise field_error("ends_on", _("结束日期不能早于开班日期"))
+    if starts_on and ends_on and training_class.sessions.exclude(on__range=(starts_on, ends_on)).exists():
+        raise field_error("starts_on", _("已安排的课次不在新的开班日期和结束日期之间，请先调整课次"))
+    before = {
+        "starts_on": training_class.starts_on.isoformat(),
+        "ends_on": training_class.ends_on.isoformat(),
+    }
+    with rollups.changing(classes=[training_class.pk]):
+        training_class.starts_on, training_class.ends_on = starts_on, ends_on
+        training_class.full_clean()
+        training_class.save(update_fields=["starts_on", "ends_on"])
+    audit_record(
+        actor=by,
+        action="academy.class_reschedule",
+        obj=training_class,
+        detail={"from": before, "to": {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()}},
+    )
     return training_class
 
 
@@ -264,8 +294,12 @@ def enrolment_create(
     enrolment.cancel_reason = ""
     enrolment.enrolled_by = by if getattr(by, "pk", None) else None
     try:
-        with transaction.atomic():
+        with (
+            transaction.atomic(),
+            rollups.changing(enrolments=[enrolment.pk] if enrolment.pk else []) as touched,
+        ):
             enrolment.save()
+            touched.enrolments.append(enrolment.pk)
     except IntegrityError:
         raise duplicate from None
     audit_record(
@@ -289,9 +323,10 @@ def enrolment_cancel(*, enrolment: Enrolment, by, reason: str = "") -> Enrolment
             "reason", _("只能取消已报名或候补中的报名（当前：%(s)s）") % {"s": enrolment.get_status_display()}
         )
     freed = enrolment.status == Enrolment.Status.ENROLLED
-    enrolment.status = Enrolment.Status.CANCELLED
-    enrolment.cancel_reason = (reason or "").strip()
-    enrolment.save(update_fields=["status", "cancel_reason"])
+    with rollups.changing(enrolments=[enrolment.pk]):
+        enrolment.status = Enrolment.Status.CANCELLED
+        enrolment.cancel_reason = (reason or "").strip()
+        enrolment.save(update_fields=["status", "cancel_reason"])
     audit_record(actor=by, action="academy.cancel", obj=enrolment, detail={"reason": enrolment.cancel_reason})
     if not freed:
         return None
@@ -303,8 +338,9 @@ def enrolment_cancel(*, enrolment: Enrolment, by, reason: str = "") -> Enrolment
     )
     if first is None:
         return None
-    first.status = Enrolment.Status.ENROLLED
-    first.save(update_fields=["status"])
+    with rollups.changing(enrolments=[first.pk]):
+        first.status = Enrolment.Status.ENROLLED
+        first.save(update_fields=["status"])
     audit_record(
         actor=by,
         action="academy.promote",
@@ -490,9 +526,10 @@ def enrolment_complete(*, enrolment: Enrolment, by, score=None, on: date | None 
         raise field_error(
             "enrolment", _("%(name)s未达到结业要求：%(r)s") % {"name": enrolment.person.name, "r": reason}
         )
-    return _decide(
-        enrolment, score=score, on=on or timezone.localdate(), by=by, sessions=sessions, present=present
-    )
+    with rollups.changing(enrolments=[enrolment.pk]):  # a completed place is still a place held
+        return _decide(
+            enrolment, score=score, on=on or timezone.localdate(), by=by, sessions=sessions, present=present
+        )
 
 
 @transaction.atomic
@@ -516,15 +553,16 @@ def class_complete(
     sessions = training_class.sessions.count()
     present = _present_counts(training_class)
     on = on or timezone.localdate()
-    certificates = [
-        c
-        for e in enrolments
-        if (
-            c := _decide(
-                e, score=scores.get(e.pk), on=on, by=by, sessions=sessions, present=present.get(e.pk, 0)
+    with rollups.changing(classes=[training_class.pk]):
+        certificates = [
+            c
+            for e in enrolments
+            if (
+                c := _decide(
+                    e, score=scores.get(e.pk), on=on, by=by, sessions=sessions, present=present.get(e.pk, 0)
+                )
             )
-        )
-    ]
+        ]
     audit_record(
         actor=by,
         action="academy.class_complete",

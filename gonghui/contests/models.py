@@ -635,3 +635,29 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.registration}: {self.place}"
+
+
+class ContestMonth(models.Model):
+    """Competitors and award winners of the contests of a month, counted for the organisation whose
+    subtree holds their union on registration (a roll-up kept by contests.services, rebuilt by
+    `gonghui rollups-rebuild`; see contests.rollups). The month is the contest date's, within the
+    contest's year."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    participants = models.IntegerField(default=0)
+    awards = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(
+        tree="organisation__path",
+        union="organisation",
+        read={Role.FEDERATION_STAFF: Reach.TREE, Role.UNION_ADMIN: Reach.UNION},
+        write=(),
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="contest_month_unique")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}"

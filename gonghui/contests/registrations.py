@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.contests import demo, kpis, talent
-from gonghui.contests.models import Event, Flag
+from gonghui.contests import demo, kpis, rollups, talent
+from gonghui.contests.models import ContestMonth, Event, Flag
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, MenuEntry, TalentSource, Todo, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Rollup, TalentSource, Todo, actions, capability
 from gonghui.core.roles import Role
 from gonghui.core.scope import scope_of
 
@@ -39,6 +39,10 @@ registry.todos.register(
 )
 
 registry.kpis.register(*kpis.GROUPS)
+
+registry.rollups.register(
+    Rollup("contests", _("竞赛按月统计"), order=40, model=ContestMonth, rebuild=rollups.rebuild)
+)
 
 registry.talent.register(TalentSource(talent.KIND, _("竞赛成绩"), order=20, evidence=talent.evidence))
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.contests import marking, selectors
+from gonghui.contests import marking, rollups, selectors
 from gonghui.contests.models import (
     Contest,
     ContestOrganiser,
@@ -360,7 +360,7 @@ def registration_create(*, event: Event, person: Person, by) -> Registration:
         registered_by=by,
     )
     try:
-        with transaction.atomic():
+        with transaction.atomic(), rollups.event_changing(event.pk):
             registration.save()
     except IntegrityError:
         raise duplicate from None
@@ -554,14 +554,15 @@ def event_sign_off(*, event: Event, by) -> Event:
             detail={"capacity": judge.capacity, "round": event.round, "locked": False},
         )
         return event
-    event, _step = transition(
-        EVENT_MACHINE,
-        event,
-        Event.Status.LOCKED,
-        by=by,
-        audit_detail={"capacity": judge.capacity, "round": event.round, "locked": True},
-    )
-    store_results(event)
+    with rollups.event_changing(event.pk):
+        event, _step = transition(
+            EVENT_MACHINE,
+            event,
+            Event.Status.LOCKED,
+            by=by,
+            audit_detail={"capacity": judge.capacity, "round": event.round, "locked": True},
+        )
+        store_results(event)
     return event
 
 
@@ -594,17 +595,18 @@ def event_reopen(*, event: Event, reason: str, by) -> Event:
     publication are withdrawn and the next lock needs both sign-offs again."""
     event = _managed_event(event, by, field="reason", open_only=False)
     reason = (reason or "").strip()
-    if event.is_locked:
-        event.results.all().delete()
-    event, _step = transition(
-        EVENT_MACHINE,
-        event,
-        Event.Status.OPEN,
-        by=by,
-        note=reason,
-        changes={"round": event.round + 1, "published_at": None},
-        audit_detail={"reason": reason, "round": event.round + 1},
-    )
+    with rollups.event_changing(event.pk):
+        if event.is_locked:
+            event.results.all().delete()
+        event, _step = transition(
+            EVENT_MACHINE,
+            event,
+            Event.Status.OPEN,
+            by=by,
+            note=reason,
+            changes={"round": event.round + 1, "published_at": None},
+            audit_detail={"reason": reason, "round": event.round + 1},
+        )
     return event
 
 

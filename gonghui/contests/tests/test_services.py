@@ -5,8 +5,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from gonghui.contests import kpis, services, talent
-from gonghui.contests.models import Event, EventHistory, Flag, Registration, Result, Score, ScoreChange
+from gonghui.contests import kpis, rollups, services, talent
+from gonghui.contests.models import (
+    ContestMonth,
+    Event,
+    EventHistory,
+    Flag,
+    Registration,
+    Result,
+    Score,
+    ScoreChange,
+)
 from gonghui.contests.tests.factories import (
     criteria,
     make_contest,
@@ -328,6 +337,78 @@ def test_ties_share_a_place_and_publish_needs_the_lock(
     assert sorted(Result.objects.values_list("place", "award")) == [(1, "first")] * 3
     services.event_publish(event=event, by=officer)
     assert Event.objects.get(pk=event.pk).is_published
+
+
+def test_a_shared_place_counts_each_competitor_sharing_it(
+    event, panel, entered, officer, zone, union_a, union_b, enterprise_b, django_assert_num_queries
+):
+    """Three competitors equal to the last tie-break share first place: three award person-times,
+    each counted in the subtree of their own union; the contest once."""
+    other = services.registration_create(
+        event=event, person=make_member(union_b, enterprise=enterprise_b).person, by=officer
+    )
+    for registration in (*entered, other):
+        score_all(registration, panel, wrong=5, levels=(3, 3), seconds=280)
+    services.event_sign_off(event=event, by=panel[2].user)
+    services.event_sign_off(event=event, by=panel[3].user)
+    assert sorted(Result.objects.values_list("place", "award")) == [(1, "first")] * 3
+    with django_assert_num_queries(3):
+        figures = kpis.contests(zone, 2024) | kpis.participants(zone, 2024) | kpis.awards(zone, 2024)
+    assert figures == {
+        "contests": {"value": 1, "previous": 0},
+        "contest_participants": {"value": 3, "previous": 0},
+        "contest_awards": {"value": 3, "previous": 0},
+    }
+    assert kpis.awards(union_a, 2024)["contest_awards"]["value"] == 2
+    assert kpis.awards(union_b, 2024)["contest_awards"]["value"] == 1
+    assert kpis.contests(union_a, 2024)["contests"]["value"] == 0  # organised by the zone
+
+
+def raw_figures(root, year: int) -> dict:
+    """The competitors and award winners of the year's contests, from the registrations and results."""
+
+    def of(y):
+        registrations = Registration.objects.filter(union__path__startswith=root.path, event__contest__year=y)
+        won = Result.objects.filter(
+            registration__in=registrations, event__status=Event.Status.LOCKED
+        ).exclude(award="")
+        return registrations.count(), won.count()
+
+    (p, a), (pp, pa) = of(year), of(year - 1)
+    return {
+        "contest_participants": {"value": p, "previous": pp},
+        "contest_awards": {"value": a, "previous": pa},
+    }
+
+
+def kept_rows() -> set:
+    return {
+        r
+        for r in ContestMonth.objects.values_list("organisation_id", "month", "participants", "awards")
+        if any(r[2:])
+    }
+
+
+def test_the_rollup_follows_registration_lock_and_reopen_and_equals_a_rebuild(
+    event, panel, entered, officer, zone, union_a
+):
+    def check():
+        for root in (zone.parent, zone, union_a):
+            assert kpis.participants(root, 2024) | kpis.awards(root, 2024) == raw_figures(root, 2024)
+
+    check()
+    for registration in entered:
+        score_all(registration, panel)
+    services.event_sign_off(event=event, by=panel[2].user)
+    services.event_sign_off(event=event, by=panel[3].user)
+    check()
+    assert kpis.awards(zone.parent, 2024)["contest_awards"]["value"] == 2
+    services.event_reopen(event=event, reason="选手申诉，复核理论试卷", by=officer)
+    check()
+    assert kpis.awards(zone, 2024)["contest_awards"]["value"] == 0
+    kept = kept_rows()
+    rollups.rebuild()
+    assert kept_rows() == kept and ContestMonth.objects.get(organisation=zone).month == date(2024, 5, 1)
 
 
 def test_kpis_and_talent_evidence(event, panel, entered, zone, officer):
