@@ -50,5 +50,3 @@ def pages(client, url: str, params: dict | None = None) -> tuple[list[int], list
     assert tampered.context["page"].note == keyset.STALE and ids(tampered) == ids(first)
     assert str(keyset.STALE) in tampered.content.decode()
     return ids(first), ids(second)
-
-
