@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,8 +66,8 @@ def course_list(request):
     scope = scope_of(request.user)
     scope.require("academy.read")
     form = CourseFilterForm(request.GET or None)
-    page = Paginator(selectors.course_list(request.user, **_filters(form)), 50).get_page(
-        request.GET.get("page")
+    page = keyset.page_of(
+        request, selectors.course_list(request.user, **_filters(form)), ["craft", "title", "pk"], jump=""
     )
     return render(
         request,

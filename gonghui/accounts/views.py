@@ -3,7 +3,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from gonghui.accounts.forms import EnrolmentForm, RoleForm, SecondFactorForm, Us
 from gonghui.accounts.models import User
 from gonghui.accounts.passwords import must_change_password, password_set
 from gonghui.accounts.services import account_unlock, role_set
+from gonghui.core import keyset
 from gonghui.core.audit import client_ip
 from gonghui.core.qr import qr_svg
 from gonghui.core.scope import NotInScope, get_or_404, scope_of
@@ -145,7 +145,7 @@ def security_users(request):
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
         users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = keyset.page_of(request, users, ["username", "pk"], jump="")
     return render(request, "accounts/security_users.html", {"form": form, "page": page})
 
 

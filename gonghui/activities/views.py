@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -137,8 +136,8 @@ def _welfare_unions_or_404(user):
 def welfare_list(request):
     scope_of(request.user).require("activities.manage")
     form = YearFilterForm(request.GET or None)
-    page = Paginator(selectors.welfare_list(request.user, **_filters(form)), 50).get_page(
-        request.GET.get("page")
+    page = keyset.page_of(
+        request, selectors.welfare_list(request.user, **_filters(form)), ["-distributed_on", "-pk"]
     )
     return render(request, "activities/welfare_list.html", {"form": form, "page": page})
 

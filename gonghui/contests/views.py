@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from gonghui.contests.forms import (
     YearFilterForm,
 )
 from gonghui.contests.models import Contest, Event, Judge, Registration
+from gonghui.core import keyset
 from gonghui.core.audit import audit_record
 from gonghui.core.forms import run_service
 from gonghui.core.pdf import render_pdf
@@ -55,7 +55,13 @@ def _managed_event_or_404(user, pk) -> Event:
 def contest_list(request):
     form = YearFilterForm(request.GET or None)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    page = Paginator(selectors.contest_list(request.user, year=year), 30).get_page(request.GET.get("page"))
+    page = keyset.page_of(
+        request,
+        selectors.contest_list(request.user, year=year),
+        ["-year", "-held_on", "-pk"],
+        size=30,
+        jump="",
+    )
     return render(
         request,
         "contests/contest_list.html",

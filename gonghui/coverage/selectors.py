@@ -14,7 +14,8 @@ Definitions (the campaign page and the export use exactly these):
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.dates import add_years
@@ -29,13 +30,25 @@ CATEGORIES = {
     "large": _("百人以上企业"),
     "new_form": _("新就业形态企业"),
 }
+# Each order of the target list, as keyset keys (gonghui.core.keyset): NOT NULL, the id last. A
+# sort by a column that may be empty reads it through a key that never is (SORT_KEYS): no founding
+# date after the rest, never visited and no founding before the rest, on both databases alike.
 SORTS = {
     "name": ("enterprise__name", "pk"),
     "-headcount": ("-enterprise__headcount", "enterprise__name", "pk"),
-    "founded_on": ("enterprise__founded_on", "enterprise__name", "pk"),
-    "last_visit": ("last_visit", "enterprise__name", "pk"),
-    "state": ("founding_state", "enterprise__name", "pk"),
+    "founded_on": ("founded_key", "enterprise__name", "pk"),
+    "last_visit": ("visit_key", "enterprise__name", "pk"),
+    "state": ("state_key", "enterprise__name", "pk"),
 }
+SORT_KEYS = {
+    "founded_key": Coalesce("enterprise__founded_on", Value(date.max), output_field=DateField()),
+    "visit_key": Coalesce(F("last_visit"), Value(date.min), output_field=DateField()),
+    "state_key": Coalesce(F("founding_state"), Value("")),
+}
+
+
+def target_keys(sort: str) -> tuple[str, ...]:
+    return SORTS.get(sort, SORTS["name"])
 
 
 def line_cutoff(today: date) -> date:
@@ -138,7 +151,10 @@ def targets(
         qs = qs.filter(officer__isnull=True)
     elif officer.isdigit():
         qs = qs.filter(officer_id=int(officer))
-    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    keys = target_keys(sort)
+    if keys[0] in SORT_KEYS:
+        qs = qs.annotate(**{keys[0]: SORT_KEYS[keys[0]]})
+    return qs.order_by(*keys)
 
 
 def past_line(qs: QuerySet[Target], today: date) -> QuerySet[Target]:

@@ -3,7 +3,6 @@ otherwise); every write goes through coverage.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.selectors import federation_staff_of
+from gonghui.core import keyset
 from gonghui.core.audit import audit_record
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
@@ -95,7 +95,7 @@ def campaign_detail(request, pk):
     campaign = _campaign_or_404(request.user, pk)
     form, filters, rows, today = _filtered_targets(request, campaign)
     all_targets = selectors.targets(campaign, today=today)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = keyset.page_of(request, rows, selectors.target_keys(filters.get("sort", "")), jump="")
     return render(
         request,
         "coverage/campaign_detail.html",

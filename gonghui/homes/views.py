@@ -2,7 +2,6 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,8 +54,8 @@ def _acting_for(user):
 def home_list(request):
     scope_of(request.user).require("homes.manage")
     form = HomeFilterForm(request.GET or None)
-    page = Paginator(selectors.home_list(request.user, **_filters(form)), 50).get_page(
-        request.GET.get("page")
+    page = keyset.page_of(
+        request, selectors.home_list(request.user, **_filters(form)), ["union__path", "name", "pk"], jump=""
     )
     return render(request, "homes/home_list.html", {"form": form, "page": page})
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.activities.selectors import person_by_key
-from gonghui.core import registry
+from gonghui.core import keyset, registry
 from gonghui.core.audit import client_ip
 from gonghui.core.forms import run_service
 from gonghui.core.roles import Role
@@ -227,7 +227,8 @@ def award_list(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         awards = awards.filter(year=int(year))
-    return render(request, "honours/award_list.html", {"awards": awards[:500], "year": year, "form": form})
+    page = keyset.page_of(request, awards, ["-year", "title__order", "pk"], jump="")
+    return render(request, "honours/award_list.html", {"page": page, "year": year, "form": form})
 
 
 def _record_award(request, form) -> bool:

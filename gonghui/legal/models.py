@@ -220,7 +220,12 @@ class Consultation(LegalCase):
         verbose_name = _("法律咨询")
         verbose_name_plural = _("法律咨询")
         ordering = ["-asked_on", "-id"]
-        indexes = [models.Index(fields=["org", "asked_on"], name="consultation_org_date_idx")]
+        indexes = [
+            models.Index(fields=["org", "asked_on"], name="consultation_org_date_idx"),
+            # the list's order (legal.selectors.CONSULTATION_KEYS), within a union and across a tree
+            models.Index(fields=["org", "state", "asked_on", "id"], name="consultation_org_list_idx"),
+            models.Index(fields=["state", "asked_on", "id"], name="consultation_list_idx"),
+        ]
 
     def __str__(self):
         return _("%(name)s的法律咨询（%(topic)s）") % {"name": self.person, "topic": self.get_topic_display()}

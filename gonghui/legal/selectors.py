@@ -1,12 +1,12 @@
 """Reads of the legal service: lists in the reader's scope with each case's clock, overdue cases
 first; the officers' to-do counts; a worker's own cases."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import (
     Case,
+    DateField,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -15,6 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gonghui.core.scope import scope_of
@@ -22,6 +23,12 @@ from gonghui.legal import clocks, workflow
 from gonghui.legal.models import AidCase, Clock, ClockPause, Consultation, Dispute, Lawyer
 
 NEAR_DAYS = 2  # a case whose clock runs out within two days is "near its deadline"
+NO_DEADLINE = date(9999, 12, 31)  # sorts the cases whose clocks have all stopped after the rest
+
+# The lists' orders, as keyset keys (gonghui.core.keyset): unique, NOT NULL, the id last.
+DISPUTE_KEYS = ["-overdue", "due_key", "-received_on", "-pk"]
+AID_KEYS = ["-overdue", "due_key", "-applied_on", "-pk"]
+CONSULTATION_KEYS = ["state", "-asked_on", "-pk"]  # 待答复 (requested) before 已答复
 
 
 def _running(owner: str):
@@ -35,10 +42,11 @@ def _running(owner: str):
 def _with_clocks(qs: QuerySet, owner: str, today) -> QuerySet:
     """Each case with next_due (its running clock due first) and overdue, for the lists' order:
     overdue first, then by the deadline, then the cases whose clocks have all stopped, newest first;
-    clocks and their pauses prefetched (two queries)."""
+    clocks and their pauses prefetched (two queries). due_key is next_due never NULL, for a keyset page."""
     next_due = Subquery(_running(owner).order_by("due_on").values("due_on")[:1])
     return qs.annotate(
         next_due=next_due,
+        due_key=Coalesce(next_due, Value(NO_DEADLINE), output_field=DateField()),
         overdue=Case(When(next_due__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()),
     ).prefetch_related(Prefetch("clocks", queryset=Clock.objects.prefetch_related("pauses")))
 
@@ -61,7 +69,7 @@ def dispute_list(
     qs = _with_clocks(qs, "dispute", today)
     if due:
         qs = qs.filter(next_due__lte=today + timedelta(days=NEAR_DAYS))
-    return qs.order_by("-overdue", F("next_due").asc(nulls_last=True), "-received_on", "-pk")
+    return qs.order_by(*DISPUTE_KEYS)
 
 
 def aid_list(user, *, state: str = "", year: int | None = None, due: bool = False, today=None) -> QuerySet:
@@ -74,7 +82,7 @@ def aid_list(user, *, state: str = "", year: int | None = None, due: bool = Fals
     qs = _with_clocks(qs, "aid_case", today)
     if due:
         qs = qs.filter(next_due__lte=today + timedelta(days=NEAR_DAYS))
-    return qs.order_by("-overdue", F("next_due").asc(nulls_last=True), "-applied_on", "-pk")
+    return qs.order_by(*AID_KEYS)
 
 
 def with_clock_readings(page, today=None):
@@ -88,7 +96,7 @@ def consultation_list(user, *, state: str = "", year: int | None = None) -> Quer
         qs = qs.filter(state=state)
     if year:
         qs = qs.filter(asked_on__year=year)
-    return qs.order_by("state", "-asked_on", "-pk")  # 待答复 (requested) before 已答复
+    return qs.order_by(*CONSULTATION_KEYS)
 
 
 def lawyer_list(user) -> QuerySet:

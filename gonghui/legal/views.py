@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.activities.selectors import person_by_key
+from gonghui.core import keyset
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.legal import clocks, selectors, services
@@ -37,6 +37,7 @@ from gonghui.orgs.models import Organisation
 class Kind:
     model: type
     list: object
+    keys: list[str]
     related: tuple[str, ...]
     title: str
     clocked: bool = True
@@ -46,14 +47,18 @@ KINDS = {
     "consultation": Kind(
         Consultation,
         selectors.consultation_list,
+        selectors.CONSULTATION_KEYS,
         ("org", "person", "lawyer"),
         gettext_lazy("法律咨询"),
         False,
     ),
-    "aid": Kind(AidCase, selectors.aid_list, ("org", "person", "lawyer"), gettext_lazy("法律援助")),
+    "aid": Kind(
+        AidCase, selectors.aid_list, selectors.AID_KEYS, ("org", "person", "lawyer"), gettext_lazy("法律援助")
+    ),
     "dispute": Kind(
         Dispute,
         selectors.dispute_list,
+        selectors.DISPUTE_KEYS,
         ("org", "person", "mediator", "employer"),
         gettext_lazy("劳动争议调解"),
     ),
@@ -81,7 +86,7 @@ def case_list(request, kind: str):
     _require_view(request.user)
     spec = KINDS[kind]
     form = CaseFilterForm(request.GET or None, states=STATE_CHOICES[kind], with_due=spec.clocked)
-    page = Paginator(spec.list(request.user, **_filters(form)), 50).get_page(request.GET.get("page"))
+    page = keyset.page_of(request, spec.list(request.user, **_filters(form)), spec.keys, jump="")
     cases = selectors.with_clock_readings(page) if spec.clocked else list(page)
     return render(
         request,

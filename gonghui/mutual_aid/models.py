@@ -179,6 +179,10 @@ class EnrolmentBatch(models.Model):
         verbose_name_plural = _("集体参保")
         ordering = ["-enrolled_on", "-id"]
         constraints = [models.CheckConstraint(name="batch_fee_not_negative", condition=Q(fee_total__gte=0))]
+        indexes = [  # the list's order, within a union and across a federation's
+            models.Index(fields=["union", "enrolled_on", "id"], name="batch_union_date_idx"),
+            models.Index(fields=["enrolled_on", "id"], name="batch_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.plan} · {self.enterprise}"
@@ -317,6 +321,8 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "union"], name="claim_status_union_idx"),
             models.Index(fields=["person", "event_on"], name="claim_person_event_idx"),
+            models.Index(fields=["union", "filed_on", "id"], name="claim_union_filed_idx"),
+            models.Index(fields=["filed_on", "id"], name="claim_filed_idx"),
         ]
 
     def __str__(self):
@@ -448,7 +454,10 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("给付台账")
         ordering = ["-paid_on", "-id"]
         constraints = [models.CheckConstraint(name="ledger_amount_positive", condition=Q(amount__gt=0))]
-        indexes = [models.Index(fields=["paid_on"], name="ledger_paid_on_idx")]
+        indexes = [
+            models.Index(fields=["paid_on", "id"], name="ledger_paid_idx"),
+            models.Index(fields=["union", "paid_on", "id"], name="ledger_union_paid_idx"),
+        ]
 
     def __str__(self):
         return f"{self.claim.number} {self.amount}"

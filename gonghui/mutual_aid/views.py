@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.activities.selectors import person_by_key
+from gonghui.core import keyset
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.mutual_aid import selectors, services
@@ -30,8 +30,7 @@ def _filters(form) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
 
 
-def _page(request, qs):
-    return Paginator(qs, 50).get_page(request.GET.get("page"))
+BY_DATE = {"batch": ["-enrolled_on", "-pk"], "claim": ["-filed_on", "-pk"], "ledger": ["-paid_on", "-pk"]}
 
 
 # --- plans ---
@@ -146,7 +145,9 @@ def enrol(request, pk):
 def batch_list(request):
     scope_of(request.user).require("mutual_aid.read")
     return render(
-        request, "mutual_aid/batch_list.html", {"page": _page(request, selectors.batch_list(request.user))}
+        request,
+        "mutual_aid/batch_list.html",
+        {"page": keyset.page_of(request, selectors.batch_list(request.user), BY_DATE["batch"])},
     )
 
 
@@ -156,7 +157,10 @@ def batch_detail(request, pk):
     return render(
         request,
         "mutual_aid/batch_detail.html",
-        {"batch": batch, "page": _page(request, selectors.batch_enrolments(batch))},
+        {
+            "batch": batch,
+            "page": keyset.page_of(request, selectors.batch_enrolments(batch), ["person__name_pinyin", "pk"]),
+        },
     )
 
 
@@ -174,7 +178,9 @@ def claim_list(request):
         "mutual_aid/claim_list.html",
         {
             "form": form,
-            "page": _page(request, selectors.claim_list(request.user, **_filters(form))),
+            "page": keyset.page_of(
+                request, selectors.claim_list(request.user, **_filters(form)), BY_DATE["claim"]
+            ),
             "waiting": waiting.count() if waiting is not None else None,
             "may_file": scope.can("mutual_aid.file"),
         },
@@ -310,7 +316,11 @@ def ledger(request):
     return render(
         request,
         "mutual_aid/ledger.html",
-        {"form": form, "page": _page(request, entries), "totals": selectors.ledger_total(entries)},
+        {
+            "form": form,
+            "page": keyset.page_of(request, entries, BY_DATE["ledger"]),
+            "totals": selectors.ledger_total(entries),
+        },
     )
 
 

@@ -85,7 +85,7 @@ def unions_below(federation: Organisation) -> QuerySet[Organisation]:
         Organisation.objects.subtree(federation)
         .grassroots()
         .annotate(active_members=members_now())
-        .order_by("dissolved_on", "code")
+        .order_by("code", "pk")
     )
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ def tree(request):
 def organisation_detail(request, code):
     org = get_or_404(Organisation.objects.visible_to(request.user).select_related("parent"), code=code)
     if not org.is_grassroots:
-        page = Paginator(selectors.unions_below(org), 50).get_page(request.GET.get("page"))
+        page = keyset.page_of(request, selectors.unions_below(org), ["code", "pk"], jump="")
         context = {"org": org, "page": page, **selectors.federation_summary(org)}
         return render(request, "orgs/federation_detail.html", context)
     may_manage = selectors.managed_unions(request.user).filter(pk=org.pk).exists()

@@ -59,6 +59,10 @@ class ImportJob(models.Model):
         verbose_name = _("名册导入")
         verbose_name_plural = _("名册导入")
         ordering = ["-created_at", "-id"]
+        indexes = [  # the import page's list, within a union and across a federation's
+            models.Index(fields=["union", "created_at", "id"], name="importjob_union_created_idx"),
+            models.Index(fields=["created_at", "id"], name="importjob_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.original_name} → {self.union}"

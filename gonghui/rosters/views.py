@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.bulk import BulkReleaseLimit, StepUpRequired, bulk_id_release_check
+from gonghui.core import keyset
 from gonghui.core.forms import run_service
 from gonghui.core.scope import get_or_404
 from gonghui.orgs.models import Organisation
@@ -42,11 +43,9 @@ def import_start(request):
         )
         if job is not None:
             return redirect("rosters:job", pk=job.pk)
-    jobs = [
-        services.import_job_fail_if_stale(job=job) if job.is_running else job
-        for job in selectors.import_job_list(request.user)[:20]
-    ]
-    return render(request, "rosters/import.html", {"form": form, "jobs": jobs})
+    page = keyset.page_of(request, selectors.import_job_list(request.user), ["-created_at", "-pk"], size=20)
+    jobs = [services.import_job_fail_if_stale(job=job) if job.is_running else job for job in page]
+    return render(request, "rosters/import.html", {"form": form, "jobs": jobs, "page": page})
 
 
 @login_required

@@ -46,3 +46,15 @@ def jump_query(context, value: str) -> str:
         query.pop(key, None)
     query["from"] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def kept_query(context) -> list[tuple[str, str]]:
+    """The current query's parameters but a keyset list's position (for a jump form's hidden fields,
+    so that a jump keeps the list's filters)."""
+    return [
+        (key, value)
+        for key, values in context["request"].GET.lists()
+        if key not in ("cursor", "from", "page")
+        for value in values
+    ]
