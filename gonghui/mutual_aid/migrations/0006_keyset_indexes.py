@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0007_search_indexes'),
-        ('mutual_aid', '0004_state_history_fields'),
+        ('mutual_aid', '0005_aid_rollups'),
         ('orgs', '0003_reports_union_month'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

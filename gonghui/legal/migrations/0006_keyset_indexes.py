@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legal', '0004_state_history_fields'),
+        ('legal', '0005_legal_rollups'),
         ('members', '0007_search_indexes'),
         ('orgs', '0003_reports_union_month'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
