@@ -1,14 +1,17 @@
 """The KPIs at city scale: `python -m bench.kpis [--members 1000000] [--databases sqlite,postgres]`.
 
 Builds a city in a fresh database of each kind — a city federation, 25 zones, 5,000 unions, 20,000
-enterprises, --members people with a membership each (a tenth transferred between unions, some of
-them across zones, a twentieth left), 20,000 activities with 200,000 attendances — rebuilds the
-roll-ups, then times, for the city and for one zone (median of 7 runs each):
+enterprises (a tenth without a founding date), --members people with a membership each (a tenth
+transferred between unions, some of them across zones, a twentieth left), 20,000 activities with
+200,000 attendances, 2,000 welfare distributions, and per member 0.2 trainee enrolments (in classes
+of 16-hour courses), 0.05 mutual-aid claims (three in five paid) and 0.01 labour disputes (200,000,
+50,000 and 10,000 for a city of 1,000,000) — rebuilds the roll-ups (each timed), then, for the city
+and for one zone (median of 7 runs each), times:
 
-- every registered KPI as the report computes it (`kpis_for`), with its number of queries;
-- the member and union KPIs alone as the report computes them (over the roll-ups);
-- the same four figures by hand-written SQL over the raw tables (memberships, organisations);
-- the same four figures by hand-written SQL over the roll-up tables.
+- every registered KPI as the report computes it (`kpis_for`), with its number of queries, and each
+  KPI group alone with its queries;
+- the figures read from roll-ups (members, unions, coverage, activities, attendances, welfare) by
+  hand-written SQL over the raw tables and over the roll-up tables, both checked equal to the report's.
 
 Each database runs in a process of its own (DATABASE_URL decides the database at start-up).
 """
@@ -27,6 +30,8 @@ from pathlib import Path
 
 ENV = {"DJANGO_SETTINGS_MODULE": "gonghui.settings", "GONGHUI_DEBUG": "0"}
 ZONES, UNIONS, ENTERPRISES, ACTIVITIES, ATTENDANCES = 25, 5_000, 20_000, 20_000, 200_000
+# Per member: 200,000 trainee enrolments, 50,000 mutual-aid claims and 10,000 disputes for 1,000,000.
+TRAINEES, CLAIMS, CASES = 0.2, 0.05, 0.01
 DISTRIBUTIONS, RECIPIENTS = 2_000, 20  # welfare distributions (a tenth not signed off), recipients each
 YEAR = 2024
 RUNS = 7
@@ -366,11 +371,212 @@ def build(members: int) -> dict:
         )
         seconds["activities"] = time.perf_counter() - started
 
+        started = time.perf_counter()
+        skills_and_rights(rng, city, zones, unions, person_ids, first, now)
+        seconds["skills and rights"] = time.perf_counter() - started
+
         for rollup in registry.rollups:
             started = time.perf_counter()
             rollup.rebuild()
             seconds[f"rebuild {rollup.key}"] = time.perf_counter() - started
     return seconds
+
+
+def skills_and_rights(rng, city, zones, unions, person_ids, officer, now) -> None:
+    """Trainee enrolments in classes of the zones' courses, mutual-aid enrolments and claims (a
+    share paid, with their payments) and labour-dispute mediations, in bulk."""
+    from decimal import Decimal
+
+    from gonghui.academy.models import Course, Craft, TrainingClass
+    from gonghui.academy.models import Enrolment as Trainee
+    from gonghui.legal.models import Dispute
+    from gonghui.members.models import Membership
+    from gonghui.mutual_aid.models import Claim, EnrolmentBatch, LedgerEntry, Plan
+    from gonghui.mutual_aid.models import Enrolment as Insured
+    from gonghui.mutual_aid.models import Status as ClaimStatus
+    from gonghui.orgs.models import Enterprise
+
+    union_of = dict(Membership.objects.filter(ended_on__isnull=True).values_list("person_id", "union_id"))
+    membership_of = dict(Membership.objects.filter(ended_on__isnull=True).values_list("person_id", "pk"))
+    members = [pk for pk in person_ids if pk in union_of]
+    trainees, claims, cases = (round(len(person_ids) * share) for share in (TRAINEES, CLAIMS, CASES))
+    craft = Craft.values[0]
+    courses = Course.objects.bulk_create(
+        [
+            Course(federation=zone, title="课程", craft=craft, hours=Decimal(16))
+            for zone in zones
+            for _ in range(4)
+        ]
+    )
+    classes = TrainingClass.objects.bulk_create(
+        [
+            TrainingClass(
+                course=courses[k % len(courses)],
+                mode=TrainingClass.Mode.values[0],
+                name="班级",
+                starts_on=(day := _day(rng, date(2021, 1, 1), date(2025, 11, 30))),
+                ends_on=day + timedelta(days=14),
+                published=True,
+            )
+            for k in range(max(trainees // 20, 1))
+        ],
+        batch_size=5000,
+    )
+    seated = (
+        Trainee.Status.COMPLETED,
+        Trainee.Status.COMPLETED,
+        Trainee.Status.NOT_COMPLETED,
+        Trainee.Status.ENROLLED,
+    )
+    Trainee.objects.bulk_create(
+        (
+            Trainee(
+                training_class=classes[k // 20],
+                person_id=(person := members[(k * 7) % len(members)]),
+                membership_id=membership_of[person],
+                union_id=union_of[person],
+                enrolled_on=classes[k // 20].starts_on - timedelta(days=7),
+                status=(status := seated[k % len(seated)]),
+                queued_at=now,
+                decided_on=classes[k // 20].ends_on if status != Trainee.Status.ENROLLED else None,
+            )
+            for k in range(trainees)
+        ),
+        batch_size=5000,
+    )
+
+    plans = Plan.objects.bulk_create(
+        [
+            Plan(
+                federation=zone,
+                name="住院互助",
+                kind=Plan._meta.get_field("kind").choices[0][0],
+                starts_on=date(2023, 1, 1),
+                term_years=3,
+                ends_on=date(2025, 12, 31),
+                enrol_until=date(2025, 6, 30),
+                premium_per_share=Decimal(30),
+                max_shares=3,
+                status=Plan.Status.PUBLISHED,
+                published_at=now,
+            )
+            for zone in zones
+        ]
+    )
+    plan_of = {p.federation_id: p for p in plans}
+    enterprise_of = dict(Enterprise.objects.filter(union__isnull=False).values_list("union_id", "pk"))
+    zone_of = {u.pk: u.parent_id for u in unions}
+    batches = EnrolmentBatch.objects.bulk_create(
+        [
+            EnrolmentBatch(
+                plan=plan_of[u.parent_id],
+                union=u,
+                enterprise_id=enterprise_of[u.pk],
+                enrolled_on=date(2023, 1, 1),
+                people=10,
+                fee_total=Decimal(300),
+                headcount=10,
+                enrolled_total=10,
+            )
+            for u in unions
+            if u.pk in enterprise_of
+        ],
+        batch_size=5000,
+    )
+    batch_of = {b.union_id: b for b in batches}
+    insured_people = [pk for pk in members if union_of[pk] in batch_of][:claims]
+    insured = Insured.objects.bulk_create(
+        (
+            Insured(
+                batch=batch_of[union_of[pk]],
+                plan=plan_of[zone_of[union_of[pk]]],
+                person_id=pk,
+                union_id=union_of[pk],
+                shares=1,
+                fee=Decimal(30),
+                covered_from=date(2023, 1, 1),
+                covered_until=date(2025, 12, 31),
+                continuous_since=date(2023, 1, 1),
+            )
+            for pk in insured_people
+        ),
+        batch_size=5000,
+    )
+    states = (
+        ClaimStatus.PAID,
+        ClaimStatus.PAID,
+        ClaimStatus.PAID,
+        ClaimStatus.SUBMITTED,
+        ClaimStatus.REJECTED,
+    )
+    claims = Claim.objects.bulk_create(
+        (
+            Claim(
+                enrolment=e,
+                plan=e.plan,
+                person_id=e.person_id,
+                union_id=e.union_id,
+                status=(state := states[k % len(states)]),
+                filed_on=(day := _day(rng, date(2023, 1, 15), date(2025, 12, 31))),
+                event_on=day - timedelta(days=10),
+                admitted_on=day - timedelta(days=10),
+                discharged_on=day - timedelta(days=3),
+                cause_hash="0" * 64,
+                total_cost=Decimal(5000),
+                insurance_paid=Decimal(3000),
+                diagnosis_encrypted="x",
+                hospital_encrypted="x",
+                stay_encrypted="x",
+                account_encrypted="x",
+                account_masked="6222****0000",
+                bank="银行",
+                consent_on=day,
+                amount=Decimal(700) if state == ClaimStatus.PAID else None,
+                created_by=officer,
+                created_at=now,
+                changed_at=now,
+            )
+            for k, e in enumerate(insured)
+        ),
+        batch_size=5000,
+    )
+    LedgerEntry.objects.bulk_create(
+        (
+            LedgerEntry(
+                claim=c,
+                plan=c.plan,
+                person_id=c.person_id,
+                union_id=c.union_id,
+                amount=c.amount,
+                paid_on=c.filed_on + timedelta(days=12),
+                reference=f"R{c.pk}",
+                account_masked=c.account_masked,
+            )
+            for c in claims
+            if c.status == ClaimStatus.PAID
+        ),
+        batch_size=5000,
+    )
+
+    topic = Dispute._meta.get_field("topic").choices[0][0]
+    for k in range(cases):  # a child model of LegalCase: saved one by one (no bulk insert across two tables)
+        pk = members[(k * 13) % len(members)]
+        day = _day(rng, date(2021, 1, 1), date(2025, 12, 31))
+        done = k % 3 != 0
+        Dispute(
+            org_id=union_of[pk] if k % 2 else zone_of[union_of[pk]],
+            person_id=pk,
+            topic=topic,
+            number=f"TJ{k:08d}",
+            employer_name="用人单位",
+            source=Dispute.Source.APPLICATION,
+            received_on=day,
+            facts_encrypted="x",
+            state=Dispute.State.SUCCEEDED if done else Dispute.State.RECEIVED,
+            state_on=day,
+            outcome=Dispute.Outcome.AGREEMENT if done else "",
+            outcome_on=day + timedelta(days=10) if done else None,
+        ).save()
 
 
 def _median_ms(fn) -> float:
@@ -467,7 +673,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="gonghui-bench-kpis-"))
     print(
         f"{args.members:,} members, {UNIONS:,} unions, {ENTERPRISES:,} enterprises, {ATTENDANCES:,} "
-        f"attendances; median of {RUNS} runs, milliseconds"
+        f"attendances, {round(args.members * TRAINEES):,} trainee enrolments, {round(args.members * CLAIMS):,} "
+        f"claims, {round(args.members * CASES):,} disputes; median of {RUNS} runs, milliseconds"
     )
     print(
         "| database | root | every KPI (queries) | the rolled-up KPIs | raw SQL (20 figures) | roll-up SQL "
