@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
@@ -177,3 +178,25 @@ def test_one_query_whatever_the_size(world, enterprises, django_assert_num_queri
     with django_assert_num_queries(1):
         figures = coverage(city, 2024)
     assert figures["target_enterprises"]["value"] == enterprises
+
+
+def test_the_admin_keeps_the_roll_ups(world):
+    (city, zone, _zone2), (u0, *_) = world
+    site = admin.site
+    enterprise = Enterprise(
+        name="后台企业",
+        credit_code=fake.credit_code(),
+        headcount=300,
+        founded_on=None,
+        federation=zone,
+        union=u0,
+    )
+    site._registry[Enterprise].save_model(None, enterprise, None, change=False)
+    assert coverage(city, 2024)["target_enterprises_covered"]["value"] == 1
+    u0.dissolved_on = date(2024, 3, 1)
+    site._registry[Organisation].save_model(None, u0, None, change=True)
+    assert coverage(city, 2024)["target_enterprises_covered"] == {"value": 0, "previous": 1}
+    check([city, zone, u0])
+    kept = rows(EnterpriseMonth)
+    call_command("rollups_rebuild", stdout=StringIO())
+    assert rows(EnterpriseMonth) == kept
