@@ -52,6 +52,7 @@ registry.rollups.register(
         order=30,
         model=EnterpriseMonth,
         rebuild=rollups.rebuild_coverage,
+        dated_records=False,  # its months are the enterprises' foundings
     ),
 )
 
