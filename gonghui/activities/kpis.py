@@ -1,54 +1,54 @@
 """The KPIs of union activities and welfare, and the report's sentence about them."""
 
-from django.db.models import Count, Q
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.activities.models import Activity, Registration, WelfareDistribution, WelfareRecipient
+from gonghui.activities.models import (
+    Activity,
+    ActivityMonth,
+    Registration,
+    WelfareDistribution,
+    WelfareRecipient,
+)
 from gonghui.core.figures import Figures, both_years, split, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
 from gonghui.orgs.models import Organisation
 
 
-def activities(root: Organisation, year: int) -> Figures:
-    """lectures, activities — one query."""
-    aggregates = {
-        "lectures": lambda y: Count(
-            "pk", filter=Q(held_on__range=year_bounds(y), kind__in=Activity.LECTURE_KINDS)
-        ),
-        "activities": lambda y: Count("pk", filter=Q(held_on__range=year_bounds(y))),
+def _sums(root: Organisation, year: int, fields: dict[str, str]) -> Figures:
+    """KPI key → the sum of that field of root's own roll-up rows (activities.rollups) in the year
+    and the year before — one query."""
+
+    def during(y):
+        return Q(month__range=(date(y, 1, 1), date(y, 12, 1)))
+
+    aggregates = {  # named apart from the fields, which an aggregate may not shadow
+        f"sum_{key}": (lambda y, f=field: Coalesce(Sum(f, filter=during(y)), 0))
+        for key, field in fields.items()
     }
-    row = Activity.objects.filter(
-        organiser__path__startswith=root.path, status=Activity.Status.HELD
+    row = ActivityMonth.objects.filter(
+        organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1))
     ).aggregate(**both_years(aggregates, year))
-    return split(row, aggregates)
+    return dict(zip(fields, split(row, aggregates).values(), strict=True))
+
+
+def activities(root: Organisation, year: int) -> Figures:
+    """lectures, activities — one query over root's own roll-up rows."""
+    return _sums(root, year, {"lectures": "lectures", "activities": "activities"})
 
 
 def attendees(root: Organisation, year: int) -> Figures:
-    """activity_attendees — one query."""
-    aggregates = {
-        "activity_attendees": lambda y: Count("pk", filter=Q(activity__held_on__range=year_bounds(y))),
-    }
-    row = Registration.objects.filter(
-        attended=True,
-        activity__status=Activity.Status.HELD,
-        activity__organiser__path__startswith=root.path,
-    ).aggregate(**both_years(aggregates, year))
-    return split(row, aggregates)
+    """activity_attendees — one query over root's own roll-up rows."""
+    return _sums(root, year, {"activity_attendees": "attendees"})
 
 
 def welfare(root: Organisation, year: int) -> Figures:
-    """welfare_recipients — one query."""
-    aggregates = {
-        "welfare_recipients": lambda y: Count(
-            "pk", filter=Q(distribution__distributed_on__range=year_bounds(y))
-        ),
-    }
-    row = WelfareRecipient.objects.filter(
-        distribution__status=WelfareDistribution.Status.SIGNED_OFF,
-        distribution__union__path__startswith=root.path,
-    ).aggregate(**both_years(aggregates, year))
-    return split(row, aggregates)
+    """welfare_recipients — one query over root's own roll-up rows."""
+    return _sums(root, year, {"welfare_recipients": "welfare_recipients"})
 
 
 def _activity_rows(root: Organisation, year: int, user, **only) -> Rows:

@@ -212,3 +212,28 @@ class WelfareRecipient(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.distribution}"
+
+
+class ActivityMonth(models.Model):
+    """What the activities and welfare of an organisation's subtree add up to in a month: activities
+    held (lectures and study sessions among them) and their attendances, by the activity's date, and
+    the recipients of signed-off welfare distributions, by the distribution's date. A roll-up kept by
+    activities.services, rebuilt by `gonghui rollups-rebuild` (gonghui.core.rollups, activities.rollups)."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    lectures = models.IntegerField(default=0)
+    activities = models.IntegerField(default=0)
+    attendees = models.IntegerField(default=0)
+    welfare_recipients = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="activity_month_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}"

@@ -1,10 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gonghui.activities import demo, kpis
-from gonghui.activities.models import WelfareDistribution
+from gonghui.activities import demo, kpis, rollups
+from gonghui.activities.models import ActivityMonth, WelfareDistribution
 from gonghui.core import registry
-from gonghui.core.registry import DemoStep, MenuEntry, Todo, actions, capability
+from gonghui.core.registry import DemoStep, MenuEntry, Rollup, Todo, actions, capability
 from gonghui.core.roles import Role
 from gonghui.core.scope import scope_of
 
@@ -61,4 +61,8 @@ registry.audit_actions.register(
             "welfare.sign_off": _("签批福利发放"),
         }
     )
+)
+
+registry.rollups.register(
+    Rollup("activities", _("活动和福利按月统计"), order=40, model=ActivityMonth, rebuild=rollups.rebuild)
 )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.activities.models import Activity, Registration, WelfareDistribution, WelfareRecipient
+from gonghui.activities.rollups import activity_changing, welfare_signed_off
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import field_error
 from gonghui.members.models import Membership, Person
@@ -113,10 +114,11 @@ def activity_record_attendance(*, activity: Activity, attended: Iterable[int], b
     registrations = activity.registrations.all()
     if attended - set(registrations.values_list("pk", flat=True)):
         raise field_error("attended", _("签到名单中有未报名本次活动的人员"))
-    present = registrations.filter(pk__in=attended).update(attended=True)
-    registrations.exclude(pk__in=attended).update(attended=False)
-    activity.status = Activity.Status.HELD
-    activity.save(update_fields=["status"])
+    with activity_changing(activity):
+        present = registrations.filter(pk__in=attended).update(attended=True)
+        registrations.exclude(pk__in=attended).update(attended=False)
+        activity.status = Activity.Status.HELD
+        activity.save(update_fields=["status"])
     audit_record(actor=by, action="activity.attendance", obj=activity, detail={"attended": present})
     return activity
 
@@ -285,6 +287,7 @@ def welfare_sign_off(*, distribution: WelfareDistribution, by) -> WelfareDistrib
     distribution.signed_off_by = by
     distribution.signed_off_at = timezone.now()
     distribution.save(update_fields=["status", "signed_off_by", "signed_off_at"])
+    welfare_signed_off(distribution)
     total = sum(distribution.recipients.values_list("amount", flat=True), Decimal("0"))
     audit_record(
         actor=by,

@@ -226,13 +226,15 @@ class Rollup:
     model with `organisation` and `month` (its first day) whose rows count the organisation's whole
     subtree (gonghui.core.rollups). rebuild() recomputes them all from the raw rows (`gonghui
     rollups-rebuild`) and returns how many rows it wrote. The reports read the months present to know
-    which years have records."""
+    which years have records, unless dated_records is False (months that date something other than
+    the federation's own records, such as the founding of the enterprises it targets)."""
 
     key: str
     label: str
     order: int
     model: Any
     rebuild: Callable[[], int]
+    dated_records: bool = True
 
 
 @dataclass(frozen=True)

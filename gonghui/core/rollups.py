@@ -7,6 +7,7 @@ touches and of each organisation above it, in the transaction of the change.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -25,6 +26,29 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
+def ancestors_by_id(organisations) -> dict[int, list[int]]:
+    """organisation id → the ids of the organisation and of each one above it (from the paths)."""
+    ids = dict(organisations.values_list("path", "pk"))
+    return {pk: [ids[p] for p in ancestor_paths(path)] for path, pk in ids.items()}
+
+
+def add_up(
+    out: Counter, rows: Iterable[tuple[int, date | None, int]], field: str, ancestors: dict[int, list[int]]
+) -> Counter:
+    """Adds counts grouped by the organisation they belong to, (organisation id, month, n), to that
+    organisation's rows and those of each organisation above it (a rebuild's step)."""
+    for organisation_id, month, n in rows:
+        if n:
+            for above in ancestors[organisation_id]:
+                out[above, month, field] += n
+    return out
+
+
+def _order(item) -> tuple:
+    (organisation_id, month), _fields = item
+    return organisation_id, month or date.min  # a row without a month (counts that hold in every month)
+
+
 def difference(after: Counter, before: Counter) -> Counter:
     """after − before, keeping negative counts (Counter's own subtraction drops them)."""
     out = Counter(after)
@@ -38,7 +62,7 @@ def apply(model, changes: Counter) -> None:
     for (organisation_id, month, field), n in changes.items():
         if n:
             rows.setdefault((organisation_id, month), {})[field] = n
-    for (organisation_id, month), fields in sorted(rows.items()):
+    for (organisation_id, month), fields in sorted(rows.items(), key=_order):
         _add(model, organisation_id, month, fields)
 
 
@@ -62,7 +86,7 @@ def replace_all(model, changes: Counter) -> int:
             rows.setdefault((organisation_id, month), {})[field] = n
     model.objects.all().delete()
     model.objects.bulk_create(
-        [model(organisation_id=o, month=m, **fields) for (o, m), fields in sorted(rows.items())],
+        [model(organisation_id=o, month=m, **fields) for (o, m), fields in sorted(rows.items(), key=_order)],
         batch_size=5000,
     )
     return len(rows)

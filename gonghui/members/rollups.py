@@ -9,11 +9,17 @@ are new; a person who joins twice in a year is new once). The services call pers
 a change; rebuild recomputes all from the memberships.
 """
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
+from functools import reduce
 from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, When
+from django.db.models.functions import ExtractYear, TruncMonth
 
 from gonghui.core import rollups
 from gonghui.members.models import MemberMonth, Membership
@@ -110,18 +116,80 @@ def record_new_joiners(union: Organisation, started: Iterable[date]) -> None:
     rollups.apply(MemberMonth, changes)
 
 
+def _at_depth(union: str, depth: int, deepest: int) -> Case:
+    """The id of the organisation at that depth above (or at) the union the lookup `union` names."""
+    return Case(
+        *(
+            When(**{f"{union}__depth": depth + up}, then=F("__".join([union] + ["parent"] * up)))
+            for up in range(deepest - depth + 1)
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def _firsts_sql(depth: int, deepest: int) -> tuple[str, tuple]:
+    """For each organisation at that depth, person and year: the month of the person's first start
+    of the year in a union of its subtree that is not a transfer from another union of it."""
+    organisation = _at_depth("union", depth, deepest)
+    from_inside = Exists(
+        Membership.objects.filter(
+            person_id=OuterRef("person_id"),
+            ended_on=OuterRef("started_on"),
+            end_reason=Membership.EndReason.TRANSFERRED_OUT,
+        ).filter(
+            reduce(
+                operator.or_,
+                (
+                    Q(**{"__".join(["union"] + ["parent"] * up): OuterRef("organisation")})
+                    for up in range(deepest + 1)
+                ),
+            )
+        )
+    )
+    firsts = (
+        Membership.objects.filter(union__depth__gte=depth)
+        .annotate(organisation=organisation)
+        .filter(Q(start_reason=Membership.StartReason.JOINED) | ~from_inside)
+        .values("organisation", "person_id", year=ExtractYear("started_on"))
+        .annotate(first_month=TruncMonth(Min("started_on")))
+        .values_list("organisation", "first_month")
+        .order_by()
+    )
+    return firsts.query.sql_with_params()
+
+
+def _as_date(value) -> date:
+    """A month as a raw cursor returns it: a date, a timestamp (PostgreSQL) or text (SQLite)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
 def rebuild() -> int:
-    ids = dict(Organisation.objects.values_list("path", "pk"))
+    """Grouped in the database: memberships started and ended by union and month (then added up the
+    tree), and new members by organisation and month, one query for each depth of the tree."""
+    ancestors = rollups.ancestors_by_id(Organisation.objects.all())
+    memberships = Membership.objects.order_by()
     total: Counter = Counter()
-    history: list[Period] = []
-    current = None
-    rows = Membership.objects.order_by("person_id").values_list("person_id", *FIELDS)
-    for person_id, *fields in rows.iterator(chunk_size=20_000):
-        if person_id != current:
-            if history:
-                contribution(history, ids, total)
-            history, current = [], person_id
-        history.append(Period(*fields))
-    if history:
-        contribution(history, ids, total)
+    started = memberships.values_list("union_id", TruncMonth("started_on")).annotate(n=Count("pk"))
+    rollups.add_up(total, started, "started", ancestors)
+    ended = (
+        memberships.filter(ended_on__isnull=False)
+        .values_list("union_id", TruncMonth("ended_on"))
+        .annotate(n=Count("pk"))
+    )
+    rollups.add_up(total, ended, "ended", ancestors)
+    deepest = Organisation.objects.aggregate(deepest=Max("depth"))["deepest"] or 0
+    with connection.cursor() as cursor:
+        for depth in range(deepest + 1):
+            sql, params = _firsts_sql(depth, deepest)
+            columns = ", ".join(
+                f"firsts.{connection.ops.quote_name(c)}" for c in ("organisation", "first_month")
+            )
+            grouped = f"SELECT {columns}, COUNT(*) FROM ({sql}) firsts GROUP BY {columns}"  # noqa: S608 (a queryset's SQL)
+            cursor.execute(grouped, params)
+            for organisation_id, month, n in cursor.fetchall():
+                total[organisation_id, _as_date(month), "new"] += n
     return rollups.replace_all(MemberMonth, total)

@@ -6,14 +6,14 @@ itself included).
 
 from datetime import date
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.figures import Figures, both_years, format_rate, rate, split, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
-from gonghui.orgs.models import Enterprise, Organisation, UnionMonth
+from gonghui.orgs.models import Enterprise, EnterpriseMonth, Organisation, UnionMonth
 
 
 def standing_at(prefix: str, end: date) -> Q:
@@ -51,15 +51,23 @@ def in_subtree(root: Organisation) -> Q:
 
 
 def coverage(root: Organisation, year: int) -> Figures:
-    """target_enterprises, target_enterprises_covered, coverage_rate — one query."""
+    """target_enterprises, target_enterprises_covered, coverage_rate — one query over root's own
+    roll-up rows (orgs.rollups)."""
+
+    def through(y):
+        return Q(month__lte=date(y, 12, 1))
 
     aggregates = {
-        "target_enterprises": lambda y: Count("pk", filter=existing(y)),
-        "target_enterprises_covered": lambda y: Count(
-            "pk", filter=existing(y) & standing_at("union__", year_bounds(y)[1])
+        "target_enterprises": lambda y: Coalesce(
+            Sum("targets", filter=through(y) | Q(month__isnull=True)), 0
+        ),
+        "target_enterprises_covered": lambda y: Coalesce(
+            Sum(F("covered_started") - F("covered_ended"), filter=through(y)), 0
         ),
     }
-    row = Enterprise.objects.filter(in_subtree(root) & IN_CATEGORY).aggregate(**both_years(aggregates, year))
+    row = EnterpriseMonth.objects.filter(
+        Q(month__lte=date(year, 12, 1)) | Q(month__isnull=True), organisation=root
+    ).aggregate(**both_years(aggregates, year))
     figures = split(row, aggregates)
     figures["coverage_rate"] = {
         when: rate(figures["target_enterprises_covered"][when], figures["target_enterprises"][when])

@@ -238,3 +238,31 @@ class UnionMonth(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.month:%Y-%m}"
+
+
+class EnterpriseMonth(models.Model):
+    """The campaign's target enterprises (key, 100 or more workers, new forms of employment — by
+    their current record) of an organisation's subtree, by month: targets, by the month the
+    enterprise was founded (month empty: no founding date, a target in every month); covered_started
+    and covered_ended, by the months a target starts and stops having a standing union (the later of
+    the enterprise's and the union's founding; the union's dissolution). A roll-up kept by
+    orgs.services, rebuilt by `gonghui rollups-rebuild` (gonghui.core.rollups, orgs.rollups). Targets
+    at the end of a month: targets summed up to that month and the undated; covered: covered_started
+    minus covered_ended summed up to that month."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(null=True)  # its first day
+    targets = models.IntegerField(default=0)
+    covered_started = models.IntegerField(default=0)
+    covered_ended = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="enterprise_month_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%Y-%m}" if self.month else f"{self.organisation_id}"

@@ -4,7 +4,7 @@ from gonghui.core import registry
 from gonghui.core.registry import DemoStep, MenuEntry, Rollup, actions, capability
 from gonghui.core.roles import Role
 from gonghui.orgs import charts, demo, kpis, rollups
-from gonghui.orgs.models import UnionMonth
+from gonghui.orgs.models import EnterpriseMonth, UnionMonth
 
 registry.capabilities.register(
     capability(
@@ -45,7 +45,15 @@ registry.audit_actions.register(
 )
 
 registry.rollups.register(
-    Rollup("orgs.unions", _("基层工会按月统计"), order=10, model=UnionMonth, rebuild=rollups.rebuild)
+    Rollup("orgs.unions", _("基层工会按月统计"), order=10, model=UnionMonth, rebuild=rollups.rebuild),
+    Rollup(
+        "orgs.coverage",
+        _("目标企业建会按月统计"),
+        order=30,
+        model=EnterpriseMonth,
+        rebuild=rollups.rebuild_coverage,
+        dated_records=False,  # its months are the enterprises' foundings
+    ),
 )
 
 registry.charts.register(*charts.CHARTS)

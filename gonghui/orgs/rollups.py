@@ -1,11 +1,17 @@
-"""The unions' roll-up (UnionMonth): what each grassroots union adds to its own rows and those of the
-organisations above it. The services call union_changing around a change; rebuild recomputes all."""
+"""The organisation tree's roll-ups: the unions' (UnionMonth), what each grassroots union adds to its
+own rows and those of the organisations above it, and the coverage of target enterprises
+(EnterpriseMonth). The services call union_changing and enterprises_changing around a change;
+rebuild and rebuild_coverage recompute all with grouped queries."""
 
 from collections import Counter
 from contextlib import contextmanager
 
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
 from gonghui.core import rollups
-from gonghui.orgs.models import Organisation, UnionMonth
+from gonghui.orgs.kpis import IN_CATEGORY
+from gonghui.orgs.models import Enterprise, EnterpriseMonth, Organisation, UnionMonth
 
 
 def contribution(union: Organisation, ids_by_path: dict[str, int]) -> Counter:
@@ -39,8 +45,92 @@ def union_changing(union: Organisation):
 
 
 def rebuild() -> int:
-    ids = dict(Organisation.objects.values_list("path", "pk"))
+    """Unions founded and dissolved, grouped by union and month in the database, then added up the tree."""
+    ancestors = rollups.ancestors_by_id(Organisation.objects.all())
+    unions = Organisation.objects.grassroots().filter(established_on__isnull=False).order_by()
     total: Counter = Counter()
-    for union in Organisation.objects.grassroots().filter(established_on__isnull=False).iterator():
-        total.update(contribution(union, ids))
+    for field, day in (("established", "established_on"), ("dissolved", "dissolved_on")):
+        grouped = (
+            unions.filter(**{f"{day}__isnull": False})
+            .values_list("pk", TruncMonth(day))
+            .annotate(n=Count("pk"))
+        )
+        rollups.add_up(total, grouped, field, ancestors)
     return rollups.replace_all(UnionMonth, total)
+
+
+# --- the coverage of target enterprises (EnterpriseMonth) ---
+
+ENTERPRISE_GROUP = (
+    "federation__path",
+    "union__path",
+    "founded",
+    "union_established",
+    "union_dissolved",
+)
+
+
+def _enterprise_groups(enterprises):
+    """Target enterprises grouped by what their roll-up rows depend on — one query."""
+    return (
+        enterprises.filter(IN_CATEGORY)
+        .annotate(
+            founded=TruncMonth("founded_on"),
+            union_established=TruncMonth("union__established_on"),
+            union_dissolved=TruncMonth("union__dissolved_on"),
+        )
+        .values_list(*ENTERPRISE_GROUP)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def enterprise_contribution(group: tuple, ids_by_path: dict[str, int], out: Counter) -> Counter:
+    """n target enterprises alike (areas, union, months): +n targets in the month of their founding
+    (none: no month) and, while their union stands, +n covered_started in the later of their founding
+    month and the union's, +n covered_ended in the month the union was dissolved; for each
+    organisation whose subtree holds them (their area's and their union's, once each)."""
+    federation_path, union_path, founded, established, dissolved, n = group
+    paths = set(rollups.ancestor_paths(federation_path))
+    if union_path:
+        paths.update(rollups.ancestor_paths(union_path))
+    covered_from = None
+    if established is not None:
+        covered_from = max(established, founded) if founded else established
+        if dissolved is not None and dissolved <= covered_from:
+            covered_from = None
+    for path in paths:
+        organisation_id = ids_by_path[path]
+        out[organisation_id, founded, "targets"] += n
+        if covered_from is not None:
+            out[organisation_id, covered_from, "covered_started"] += n
+            if dissolved is not None:
+                out[organisation_id, dissolved, "covered_ended"] += n
+    return out
+
+
+def _enterprise_figures(enterprises) -> Counter:
+    groups = list(_enterprise_groups(enterprises))
+    paths = {p for g in groups for path in g[:2] if path for p in rollups.ancestor_paths(path)}
+    ids = _ids(paths)
+    out: Counter = Counter()
+    for group in groups:
+        enterprise_contribution(group, ids, out)
+    return out
+
+
+@contextmanager
+def enterprises_changing(enterprises):
+    """Around a change of some enterprises (a queryset: created, their category, area or union changed,
+    their union dissolved): their roll-up rows follow. Call inside the change's transaction; the
+    caller adds the ids of enterprises it creates to the list it is given."""
+    known = list(enterprises.values_list("pk", flat=True))
+    before = _enterprise_figures(Enterprise.objects.filter(pk__in=known))
+    created: list[int] = []
+    yield created
+    after = _enterprise_figures(Enterprise.objects.filter(pk__in=known + created))
+    rollups.apply(EnterpriseMonth, rollups.difference(after, before))
+
+
+def rebuild_coverage() -> int:
+    return rollups.replace_all(EnterpriseMonth, _enterprise_figures(Enterprise.objects.all()))

@@ -14,7 +14,7 @@ from gonghui.core.scope import NotInScope, scope_of
 from gonghui.core.validators import validate_resident_id
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Enterprise, Officer, Organisation
-from gonghui.orgs.rollups import union_changing
+from gonghui.orgs.rollups import enterprises_changing, union_changing
 
 ALLOWED_CHILDREN = {
     None: {Organisation.Kind.CITY_FEDERATION, Organisation.Kind.ZONE_FEDERATION},
@@ -64,7 +64,7 @@ def organisation_dissolve(*, organisation: Organisation, on: date, by) -> Organi
         raise NotInScope
     if organisation.memberships.active().exists():
         raise field_error("dissolved_on", _("该工会仍有在册会员，须先办理转出或退会"))
-    with union_changing(organisation):
+    with union_changing(organisation), enterprises_changing(organisation.enterprises.all()):
         organisation.dissolved_on = on
         organisation.full_clean()
         organisation.save(update_fields=["dissolved_on"])
@@ -109,7 +109,9 @@ def enterprise_create(*, by, **fields) -> Enterprise:
     _check_actor(enterprise, by)
     _check_union(enterprise)
     enterprise.full_clean()
-    enterprise.save()
+    with enterprises_changing(Enterprise.objects.none()) as created:
+        enterprise.save()
+        created.append(enterprise.pk)
     audit_record(actor=by, action="enterprise.create", obj=enterprise)
     return enterprise
 
@@ -131,7 +133,8 @@ def enterprise_update(*, enterprise: Enterprise, by, **fields) -> Enterprise:
         _check_actor(enterprise, by)
     _check_union(enterprise)
     enterprise.full_clean()
-    enterprise.save(update_fields=list(changed))
+    with enterprises_changing(Enterprise.objects.filter(pk=enterprise.pk)):
+        enterprise.save(update_fields=list(changed))
     audit_record(actor=by, action="enterprise.update", obj=enterprise, detail={"changed": changed})
     return enterprise
 

@@ -77,7 +77,7 @@ def home_root(user) -> Organisation | None:
 def data_years(root: Organisation) -> tuple[int | None, int | None]:
     """The first and last year with records in root's subtree, from the registered roll-ups."""
     firsts, lasts = [], []
-    for rollup in registry.rollups:
+    for rollup in (r for r in registry.rollups if r.dated_records):
         span = rollup.model.objects.filter(organisation=root).aggregate(first=Min("month"), last=Max("month"))
         if span["first"] is not None:
             firsts.append(span["first"].year)

@@ -4,7 +4,7 @@ import factory
 
 from gonghui.demo.fake import Faker
 from gonghui.orgs.models import Enterprise, Organisation
-from gonghui.orgs.rollups import union_changing
+from gonghui.orgs.rollups import enterprises_changing, union_changing
 
 fake = Faker(seed=7)
 
@@ -38,3 +38,11 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     founded_on = date(2012, 1, 1)
     federation = factory.LazyAttribute(lambda o: o.union.parent if o.union else None)
     union = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        enterprise = model_class(*args, **kwargs)
+        with enterprises_changing(Enterprise.objects.none()) as created:  # as enterprise_create keeps it
+            enterprise.save()
+            created.append(enterprise.pk)
+        return enterprise
