@@ -1,8 +1,8 @@
 """What bench/load.py's users do: officers signed in through the sign-in page, searching members by
 name, pinyin initials and mobile, paging through the member list, opening a member's page and the
 dashboard. Four in five are the zone's federation staff (the widest scope), one in five a union's
-admin. Every request that does not end on the page it asked for (an error, or a redirect to the
-sign-in page) is a failure.
+admin. Every request that does not end on the page it asked for (an error, or a redirect to a
+sign-in step) is a failure.
 
 LOAD_SAMPLES names a JSON file of {"password", "totp_secret", "users": {username: [[person id, name,
 initials, mobile], …]}, "accounts": {username: [its twins]}} (bench/load.py writes it); each sign-in
@@ -42,8 +42,8 @@ class Officer(HttpUser):
         with self.client.get(path, name=name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
-            elif "/accounts/login/" in response.url:
-                response.failure("sent to the sign-in page: the session was not recognised")
+            elif "/accounts/" in response.url:
+                response.failure("sent to a sign-in step: the session is not fully signed in")
             return response
 
     def sign_in(self):
@@ -62,7 +62,8 @@ class Officer(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302 or "/second-factor/" not in response.headers.get("Location", ""):
+            # The password taken, the site asks for the second factor on the next page.
+            if response.status_code != 302 or "/accounts/login/" in response.headers.get("Location", ""):
                 response.failure(f"sign-in refused (status {response.status_code})")
                 return
         form = self.client.get("/accounts/second-factor/", name="second-factor page")
