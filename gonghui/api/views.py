@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 
 from gonghui.api import serializers as s
 from gonghui.api.pagination import Cursor
+from gonghui.core.keyset import unindexed
+from gonghui.core.roles import Role
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.members import selectors as member_selectors
 from gonghui.members import services as members
@@ -67,11 +69,28 @@ class PersonViewSet(ReadOnly):
     """People with a membership the user reaches; ID numbers masked (the reveal is its own action)."""
 
     serializer_class = s.PersonSerializer
-    # The member list's order and index (person_pinyin_order_idx), read along it page by page.
+    # The member list's order and index (person_pinyin_order_idx), read along it page by page; a
+    # union admin's people, in the same order, are read through the union's memberships and sorted.
     pagination_class = Cursor.ordered_by("name_pinyin", "id")
+    union_pagination_class = Cursor.ordered_by("sorted_name_pinyin", "id")
+
+    def _for_a_union(self) -> bool:
+        return scope_of(self.request.user).role == Role.UNION_ADMIN
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = (
+                self.union_pagination_class if self._for_a_union() else self.pagination_class
+            )()
+        return self._paginator
 
     def get_queryset(self):
-        return Person.objects.visible_to(self.request.user)
+        people = Person.objects.visible_to(self.request.user)
+        if self._for_a_union():
+            members = Membership.objects.visible_to(self.request.user).values("person_id")
+            people = people.filter(pk__in=members).annotate(sorted_name_pinyin=unindexed("name_pinyin"))
+        return people
 
     def list(self, request, *args, **kwargs):
         scope_of(request.user).require("members.roster")

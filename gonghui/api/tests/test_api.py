@@ -10,8 +10,10 @@ from django.utils import timezone
 from conftest import _user
 from gonghui.api.models import ApiToken
 from gonghui.api.throttling import PerToken
+from gonghui.api.views import PersonViewSet
 from gonghui.core.models import AuditLog
 from gonghui.core.roles import Role
+from gonghui.core.tests.plans import full_scans
 from gonghui.members.models import Membership
 from gonghui.members.tests.factories import make_member, new_id_number
 from gonghui.orgs.models import Organisation
@@ -280,3 +282,18 @@ def test_an_address_under_the_api_that_does_not_exist_is_a_problem_not_a_page(ap
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == "没有这个接口地址"
     assert api(officer).post("/api/v1/memberships/0.5/leave/", {}, format="json").status_code == 404
+
+
+def test_a_unions_people_page_through_the_union_in_pinyin_order(api, admin_a, union_a, union_b):
+    for name in ("赵六", "王五", "张三", "李四"):
+        make_member(union_a, name=name)
+    make_member(union_b, name="陈七")
+    client = api(admin_a)
+    first = client.get("/api/v1/people/", {"page_size": 3}).json()
+    rest = client.get(first["next"]).json()
+    assert [p["name"] for p in first["results"] + rest["results"]] == ["李四", "王五", "张三", "赵六"]
+    people = PersonViewSet(request=type("R", (), {"user": admin_a})()).get_queryset()
+    rows = people.order_by("sorted_name_pinyin", "id")[:51]
+    assert not full_scans(rows, ["members_person", "members_membership"]), full_scans(
+        rows, ["members_person"]
+    )

@@ -186,3 +186,10 @@ def test_a_federation_whose_many_left_walks_its_people_for_them(people, union_a,
     search = selectors.member_search(officer, status="ended")
     assert search.people is not None
     assert [m.person.name for m in selectors.member_page(search)] == ["钱二", "钱三", "钱一"]
+
+
+def test_a_unions_search_by_name_reads_its_members_not_the_citys_namesakes(people, admin_a):
+    search = selectors.member_search(admin_a, q="张")
+    plan = str(search.queryset.order_by(*search.keys)[:51].explain())
+    assert "person_name_order_idx" not in plan and "person_name_trgm_idx" not in plan, plan
+    assert _names(admin_a, "张") == ["张三", "张小明"]
