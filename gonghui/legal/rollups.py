@@ -12,7 +12,6 @@ case.
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date
-from functools import cache
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -94,17 +93,11 @@ def dispute_changing(dispute: Dispute):
 def figures() -> Counter:
     """Every organisation's LegalMonth counts from the raw rows: one grouped query per kind of case
     (by organisation and month), spread to the organisations above in Python."""
-    ids = dict(Organisation.objects.values_list("path", "pk"))
-    paths = {pk: path for path, pk in ids.items()}
-
-    @cache
-    def above(org_id: int) -> list[int]:
-        return [ids[p] for p in rollups.ancestor_paths(paths[org_id])]
-
+    above = rollups.ancestors_by_id(Organisation.objects.all())
     total: Counter = Counter()
 
     def add(org_id: int, month: date, field: str, n: int) -> None:
-        for pk in above(org_id):
+        for pk in above[org_id]:
             total[pk, month, field] += n
 
     for model, day, field in (

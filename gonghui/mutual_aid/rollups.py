@@ -11,7 +11,6 @@ January counts in January. rebuild recomputes everything with one grouped query 
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import cache
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
@@ -82,29 +81,24 @@ def add_days(changes: dict[DaysKey, int]) -> None:
 def figures() -> tuple[Counter, Counter]:
     """Every organisation's AidMonth counts and AidPayDays counts from the raw rows: one grouped query
     per kind of row (by union and month), spread to the organisations above in Python."""
-    ids = dict(Organisation.objects.values_list("path", "pk"))
-    paths = {pk: path for path, pk in ids.items()}
-
-    @cache
-    def above(union_id: int) -> list[int]:
-        return [ids[p] for p in rollups.ancestor_paths(paths[union_id])]
+    above = rollups.ancestors_by_id(Organisation.objects.all())
 
     months: Counter = Counter()
     covers = Enrolment.objects.values("union_id", "covered_from", "covered_until").annotate(n=Count("pk"))
     for row in covers.order_by():
         for month in enrolment_months(row["covered_from"], row["covered_until"]):
-            for pk in above(row["union_id"]):
+            for pk in above[row["union_id"]]:
                 months[pk, month, "enrolments"] += row["n"]
     filed = Claim.objects.values("union_id", m=TruncMonth("filed_on")).annotate(n=Count("pk"))
     for row in filed.order_by():
-        for pk in above(row["union_id"]):
+        for pk in above[row["union_id"]]:
             months[pk, row["m"], "claims"] += row["n"]
     paid = LedgerEntry.objects.values("union_id", m=TruncMonth("paid_on")).annotate(
         n=Count("pk"), amount=Sum("amount")
     )
     for row in paid.order_by():
         amount = row["amount"].quantize(CENT)  # one union's month: exact even where SUM is a float (SQLite)
-        for pk in above(row["union_id"]):
+        for pk in above[row["union_id"]]:
             months[pk, row["m"], "paid"] += row["n"]
             months[pk, row["m"], "paid_amount"] += amount
     waited = ExpressionWrapper(F("paid_on") - F("claim__filed_on"), output_field=DurationField())
@@ -113,7 +107,7 @@ def figures() -> tuple[Counter, Counter]:
         n=Count("pk")
     )
     for row in by_days.order_by():
-        for pk in above(row["union_id"]):
+        for pk in above[row["union_id"]]:
             days[pk, row["m"], _days(row["d"])] += row["n"]
     return months, days
 
