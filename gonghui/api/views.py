@@ -16,6 +16,7 @@ from gonghui.core.roles import Role
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.members import selectors as member_selectors
 from gonghui.members import services as members
+from gonghui.members.forms import MemberFilterForm
 from gonghui.members.models import Membership, Person
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Enterprise, Organisation
@@ -118,12 +119,11 @@ class MembershipViewSet(ReadOnly):
         """The member list's pages and searches, each in the order and index of the page's
         (members.selectors.member_search)."""
         scope_of(request.user).require("members.roster")
-        params = request.query_params
+        form = MemberFilterForm(request.query_params)  # the page's form: the same fields, the same checks
+        if not form.is_valid():
+            raise ValidationError(form.errors)
         search = member_selectors.member_search(
-            request.user,
-            q=params.get("q", ""),
-            union=params.get("union", ""),
-            status=params.get("status", "active"),
+            request.user, **{k: v for k, v in form.cleaned_data.items() if v}
         )
         if search.hint:
             raise ValidationError({"q": [search.hint]})

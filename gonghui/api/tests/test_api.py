@@ -297,3 +297,10 @@ def test_a_unions_people_page_through_the_union_in_pinyin_order(api, admin_a, un
     assert not full_scans(rows, ["members_person", "members_membership"]), full_scans(
         rows, ["members_person"]
     )
+
+
+@pytest.mark.parametrize("params", [{"union": "U\x00A"}, {"q": "张\x00"}, {"status": "gone"}])
+def test_a_list_filter_the_page_would_refuse_is_a_400_naming_the_field(api, admin_a, params):
+    response = api(admin_a).get("/api/v1/memberships/", params)
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == set(params)
