@@ -1,7 +1,7 @@
 """The pages under load: locust's users (bench/locustfile.py) against the production layout on loopback.
 
     DATABASE_URL=postgres://… SECRET_KEY=… GONGHUI_FIELD_KEY=… python -m bench.load \
-        [--users 50] [--spawn-rate 2] [--run-time 60] [--servers 1] [--workers N] [--threads N]
+        [--users 50] [--spawn-rate 2] [--run-time 60] [--sign-in-every 300] [--servers 1] [--workers N] [--threads N]
 
 The database is any loaded one (the 30,000-member demo from `gonghui demo --no-serve`, or a city from
 bench/scale.py); GONGHUI_FIELD_KEY must be the key it was loaded with. The app servers run with
@@ -99,6 +99,12 @@ def main() -> None:
         "--workers", type=int, help="gunicorn processes per server (deploy/gunicorn.conf.py's)"
     )
     parser.add_argument("--threads", type=int, help="threads per process (deploy/gunicorn.conf.py's)")
+    parser.add_argument(
+        "--sign-in-every",
+        type=float,
+        default=300,
+        help="seconds a user works before signing in again (an officer signs in for a stretch of work)",
+    )
     parser.add_argument("--target", type=float, default=150, help="p95 in ms the list pages must stay under")
     args = parser.parse_args()
     for name in ("DATABASE_URL", "SECRET_KEY", "GONGHUI_FIELD_KEY"):
@@ -152,7 +158,12 @@ def main() -> None:
                     "--loglevel",
                     "WARNING",
                 ],
-                env={**os.environ, "LOAD_SAMPLES": str(samples), "LOAD_CA": str(layout.certificate)},
+                env={
+                    **os.environ,
+                    "LOAD_SAMPLES": str(samples),
+                    "LOAD_CA": str(layout.certificate),
+                    "LOAD_SIGN_IN_EVERY": str(args.sign_in_every),
+                },
                 capture_output=True,
                 text=True,
                 timeout=ramp + args.run_time + 120,
@@ -167,7 +178,8 @@ def main() -> None:
     threads = args.threads or "4 (default)"
     print(
         f"{args.users} users for {args.run_time} s after a {ramp} s start, {args.servers} app server(s) × {workers} processes × "
-        f"{threads} threads; load average before {before}, after {after}"
+        f"{threads} threads, signing in again every {args.sign_in_every:.0f} s; load average before {before}, "
+        f"after {after}"
     )
     print("| page | requests | failures | median ms | p95 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|")

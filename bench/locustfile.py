@@ -7,13 +7,15 @@ sign-in step) is a failure.
 LOAD_SAMPLES names a JSON file of {"password", "totp_secret", "users": {username: [[person id, name,
 initials, mobile], …]}, "accounts": {username: [its twins]}} (bench/load.py writes it); each sign-in
 goes through both steps as the next twin of the user's officer. LOAD_CA the certificate the front
-end's TLS is checked with.
+end's TLS is checked with. LOAD_SIGN_IN_EVERY, in seconds (bench/load.py's --sign-in-every), is how long
+a user works before signing in again.
 """
 
 import json
 import os
 import random
 import re
+import time
 from base64 import b32decode
 from itertools import cycle
 from pathlib import Path
@@ -26,6 +28,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NEXT_PAGE = re.compile(r'<a href="(\?[^"]*)">下一页</a>')
 TWINS = {officer: cycle(names) for officer, names in SAMPLES["accounts"].items()}
 TOTP_KEY = b32decode(SAMPLES["totp_secret"])
+SIGN_IN_EVERY = float(os.environ["LOAD_SIGN_IN_EVERY"])
 
 
 class Officer(HttpUser):
@@ -47,6 +50,7 @@ class Officer(HttpUser):
             return response
 
     def sign_in(self):
+        self.signed_in_at = time.monotonic()
         self.client.cookies.clear()
         form = self.client.get("/accounts/login/", name="sign-in page")
         token = CSRF.search(form.text)
@@ -84,7 +88,8 @@ class Officer(HttpUser):
 
     @task(1)
     def sign_in_again(self):
-        self.sign_in()
+        if time.monotonic() - self.signed_in_at >= SIGN_IN_EVERY:
+            self.sign_in()
 
     @task(3)
     def dashboard(self):
