@@ -74,7 +74,7 @@ PAGES = [
 NEXT = re.compile(r'href="\?([^"]*)" rel="next"')
 
 
-def child_time(repeat: int) -> dict:
+def child_time(repeat: int, pages: list[tuple[str, str]] = PAGES) -> dict:
     """In a process of its own on DATABASE_URL: {user: {page: [ms, status]}}."""
     import django
 
@@ -98,7 +98,7 @@ def child_time(repeat: int) -> dict:
             Membership.objects.visible_to(user).active().order_by("pk").values_list("person_id", flat=True)[0]
         )
         times = {}
-        for label, path in PAGES:
+        for label, path in pages:
             if path == "PERSON":
                 path = f"/members/{person}/"
             elif path.startswith("NEXT:"):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Func, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +10,27 @@ from gonghui.core.roles import Role
 from gonghui.core.scope import ScopedQuerySet, Visibility
 
 
+class OperatorName(Func):
+    """Whether a username is the server operator's, "system:<OS user>" (no user's name holds a colon).
+    The constant is written into the SQL, not bound: SQLite reads a partial index only for a query
+    that holds the index's condition with the same constants."""
+
+    template = "SUBSTR(%(expressions)s, 1, 7) = 'system:'"
+    output_field = models.BooleanField()
+
+
+# The server operator's rows, such as a roster import's one per member: no federation reads them.
+BY_SYSTEM = Q(actor__isnull=True) & Q(OperatorName("actor_username"))
+
+
 def _about_their_users(scope) -> Q:
-    """What the sign-ins of the subtree did, and the failed sign-ins under their usernames."""
+    """What the sign-ins of the subtree did, and the failed sign-ins under their usernames. Saying
+    that these are not the operator's rows changes nothing they read, and lets `audit_people_idx`
+    serve the page instead of the time index walking past every imported member's row."""
     users = get_user_model().objects.filter(organisation__path__startswith=scope.path)
-    return Q(Exists(users.filter(pk=OuterRef("actor_id")))) | Q(
-        actor__isnull=True, actor_username__in=users.values("username")
+    return ~BY_SYSTEM & (
+        Q(Exists(users.filter(pk=OuterRef("actor_id"))))
+        | Q(actor__isnull=True, actor_username__in=users.values("username"))
     )
 
 
@@ -75,6 +91,7 @@ class AuditLog(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["action"], name="audit_action_idx"),  # one index, for = and LIKE 'x%'
+            models.Index(fields=["at", "id"], condition=~BY_SYSTEM, name="audit_people_idx"),
         ]
 
     def __str__(self):

@@ -46,6 +46,7 @@ class MemberSearch:
     keys: list[str] = field(default_factory=lambda: list(PINYIN_KEYS))
     hint: str = ""
     people: QuerySet[Person] | None = None  # when the page is read by people first (see _by_people)
+    totals: dict[str, int] | None = None  # the scope's roll-up totals, when read to choose the reading
 
 
 def _by_people(qs, user, union: str, prefix: str = "") -> QuerySet[Person] | None:
@@ -83,16 +84,19 @@ def member_search(user, *, q: str = "", union: str = "", status: str = "active")
     search = _search(user, q=q, union=union, status=status)
     if search.people is None and _narrow(user, union):
         return _sorted_after_reading(search)
-    if search.people is not None and status == "ended" and _few_ended(user):
-        return _sorted_after_reading(MemberSearch(search.queryset, search.keys, search.hint))
+    if search.people is not None and status == "ended":
+        search.totals = _totals(user)
+        if _few_ended(search.totals):
+            return _sorted_after_reading(
+                MemberSearch(search.queryset, search.keys, search.hint, totals=search.totals)
+            )
     return search
 
 
-def _few_ended(user) -> bool:
+def _few_ended(totals: dict[str, int] | None) -> bool:
     """Whether the ended memberships (through their own index) are fewer rows to read than the people
     walked in pinyin order to fill a page of them (about PAGE × people ÷ ended): in a city, the few
     who left are found directly, instead of walking a million people for them."""
-    totals = _totals(user)
     return totals is not None and totals["ended"] ** 2 <= PAGE * totals["all"]
 
 
@@ -104,7 +108,9 @@ def _sorted_after_reading(search: MemberSearch) -> MemberSearch:
     name = "sorted_" + first.replace(
         "__", "_"
     )  # another search's cursor names another key, so is not taken for this one's
-    return MemberSearch(search.queryset.annotate(**{name: unindexed(first)}), [name, *rest], search.hint)
+    return MemberSearch(
+        search.queryset.annotate(**{name: unindexed(first)}), [name, *rest], search.hint, totals=search.totals
+    )
 
 
 def _narrow(user, union: str) -> bool:
@@ -174,11 +180,14 @@ def membership_list(user, *, q: str = "", union: str = "", status: str = "active
     return search.queryset.order_by(*search.keys)
 
 
-def member_count(user, *, union: str = "", status: str = "active") -> int | None:
+def member_count(
+    user, *, union: str = "", status: str = "active", search: MemberSearch | None = None
+) -> int | None:
     """How many rows the unsearched member list has, from the roll-ups (members.MemberMonth): a few
     dozen rows of one organisation whatever its size, never a count of the memberships. None when the
-    union filter names no organisation the user reaches."""
-    totals = _totals(user, union)
+    union filter names no organisation the user reaches. search: the list's own, whose totals (the
+    same scope's) are not read again."""
+    totals = search.totals if search is not None and search.totals is not None else _totals(user, union)
     return None if totals is None else totals.get(status or "active")
 
 

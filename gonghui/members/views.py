@@ -24,7 +24,7 @@ def member_list(request):
     page = selectors.member_page(
         search, cursor=request.GET.get(keyset.CURSOR_PARAM), jump=request.GET.get(keyset.JUMP_PARAM)
     )
-    total = None if filters.get("q") else selectors.member_count(request.user, **filters)
+    total = None if filters.get("q") else selectors.member_count(request.user, search=search, **filters)
     template = "members/list_rows.html" if request.htmx else "members/list.html"
     jumps = [] if filters.get("q") else [(letter.upper(), letter) for letter in selectors.LETTERS]
     context = {"form": form, "page": page, "total": total, "hint": search.hint, "jumps": jumps}

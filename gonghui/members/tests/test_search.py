@@ -178,6 +178,23 @@ def test_the_list_of_those_who_left_reads_their_index_and_pages(people, union_a,
     assert [m.person.name for m in [*first, *rest]] == ["钱二", "钱三", "钱一"]
 
 
+def test_the_list_of_those_who_left_reads_the_roll_ups_once(
+    client, people, union_a, officer, monkeypatch, django_assert_num_queries
+):
+    for n in range(3):
+        left = make_member(union_a, name=f"钱{'一二三'[n]}")
+        member_leave(membership=left, on=left.started_on, by=SETUP)
+    client.force_login(officer)
+    client.get(reverse("core:home"))
+    # session, user, the roll-up totals (which say how to read the list, and give its count), the
+    # page's rows; read by people first (many left for a page of one), their memberships too
+    for page_size, queries in ((selectors.PAGE, 4), (1, 5)):
+        monkeypatch.setattr(selectors, "PAGE", page_size)
+        with django_assert_num_queries(queries):
+            response = client.get(reverse("members:list"), {"status": "ended"})
+        assert response.context["total"] == 3 and len(response.context["page"]) == 3
+
+
 def test_a_federation_whose_many_left_walks_its_people_for_them(people, union_a, officer, monkeypatch):
     for n in range(3):
         left = make_member(union_a, name=f"钱{'一二三'[n]}")
