@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from gonghui.core import registry
 from gonghui.demo.fake import Faker
 from gonghui.members.tests.factories import SETUP
-from gonghui.orgs.kpis import coverage
 from gonghui.orgs.models import Enterprise, EnterpriseMonth, Organisation
 from gonghui.orgs.services import (
     enterprise_create,
@@ -24,6 +24,8 @@ from gonghui.orgs.services import (
     organisation_dissolve,
 )
 from gonghui.orgs.tests.raw import raw_coverage
+
+coverage = registry.kpis["orgs.coverage"].compute
 
 fake = Faker(seed=12)
 YEARS = range(2020, 2026)
