@@ -23,6 +23,11 @@ def standing_at(prefix: str, end: date) -> Q:
     )
 
 
+CATEGORIES = {  # the campaign's categories of target enterprise, by the prefix of their roll-up fields
+    "key": (gettext_lazy("重点企业"), Q(is_key=True)),
+    "large": (gettext_lazy("百人以上企业"), Q(headcount__gte=Enterprise.LARGE_HEADCOUNT)),
+    "new_form": (gettext_lazy("新就业形态企业"), Q(is_new_employment_form=True)),
+}
 IN_CATEGORY = Q(is_key=True) | Q(headcount__gte=Enterprise.LARGE_HEADCOUNT) | Q(is_new_employment_form=True)
 
 
