@@ -169,6 +169,18 @@ def kpi_rows(kpi_key: str, root: Organisation, year: int, user) -> tuple[Kpi, Ro
     return kpi, kpi.rows(root, year, user)
 
 
+def rows_keys(rows: Rows) -> list[str]:
+    """The keys the rows' pages follow: their queryset's ordering, ended by the primary key."""
+    keys = [str(key) for key in rows.queryset.query.order_by]
+    return keys if keys and keys[-1].lstrip("-") in ("pk", "id") else [*keys, "pk"]
+
+
+def kpi_figure(kpi_key: str, root: Organisation, year: int) -> dict:
+    """One figure, {"value": …, "previous": …}, computed with its group only (one query)."""
+    group = next(g for g in registry.kpis if any(kpi.key == kpi_key for kpi in g.kpis))
+    return group.compute(root, year)[kpi_key]
+
+
 def rows_url(kpi: Kpi, root: Organisation, year: int) -> str | None:
     if kpi.rows is None:
         return None

@@ -104,6 +104,28 @@ def test_rows_behind_a_figure_and_their_download(client, officer, world):
     assert entry.detail == {"kpi": "members_new", "year": 2024, "rows": 2}
 
 
+def test_the_rows_page_by_cursor(client, officer, zone, django_assert_num_queries):
+    for n in range(55):
+        OrganisationFactory(code=f"N{n:02d}", parent=zone, established_on=date(2024, 4, 1))
+    client.force_login(officer)
+    url, query = reverse("reports:rows", args=["unions_new"]), {"org": "ZONE", "year": 2024}
+    client.get(url, query)
+    # session, user, the officer's organisation, the organisation asked for, the year check (7 roll-up
+    # spans), the page, the figure (its group's one statement)
+    queries = 13
+    with django_assert_num_queries(queries):
+        first = client.get(url, query)
+    assert [line[0] for line in first.context["lines"]] == [f"N{n:02d}" for n in range(50)]
+    assert first.context["page"].has_next
+    with django_assert_num_queries(queries):  # the same for a later page: a range of the index, no OFFSET
+        second = client.get(url, {**query, "cursor": first.context["page"].next_cursor})
+    assert [line[0] for line in second.context["lines"]] == [f"N{n:02d}" for n in range(50, 55)]
+    assert second.context["page"].has_previous and not second.context["page"].has_next
+    tampered = client.get(url, {**query, "cursor": first.context["page"].next_cursor[:-2] + "xx"})
+    assert [line[0] for line in tampered.context["lines"]] == [f"N{n:02d}" for n in range(50)]
+    assert "分页位置已失效" in tampered.content.decode()
+
+
 def test_rows_are_scoped_and_unknown_figures_not_found(client, officer, admin_a, world):
     client.force_login(officer)
     assert (
