@@ -17,6 +17,7 @@ from gonghui.academy.models import Enrolment, TraineeYear, TrainingClass, Traini
 from gonghui.academy.rollups import HELD
 from gonghui.core.figures import Figures, about, both_years, split, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.core.rollups import Total
 from gonghui.orgs.models import Organisation
 
 
@@ -24,22 +25,10 @@ def months_of(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 1)
 
 
-def classes(root: Organisation, year: int) -> Figures:
-    """training_sessions_offline, training_courses_online, training_hours — one query over root's own
-    roll-up rows (academy.rollups)."""
-
-    def during(field: str):
-        return lambda y: Sum(field, filter=Q(month__range=months_of(y)), default=0)
-
-    aggregates = {
-        "training_sessions_offline": during("offline"),
-        "training_courses_online": during("online"),
-        "training_hours": during("hours"),
-    }
-    row = TrainingMonth.objects.filter(
-        organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1))
-    ).aggregate(**both_years(aggregates, year))
-    figures = split(row, aggregates)
+def classes(totals: Figures) -> Figures:
+    """training_sessions_offline, training_courses_online, training_hours from root's own roll-up
+    rows (academy.rollups), the hours as a JSON number."""
+    figures = {key: dict(figure) for key, figure in totals.items()}
     for when in ("value", "previous"):
         figures["training_hours"][when] = hours_figure(figures["training_hours"][when])
     return figures
@@ -151,7 +140,12 @@ GROUPS = [
     KpiGroup(
         "academy.classes",
         order=45,
-        compute=classes,
+        totals={
+            "training_sessions_offline": Total(TrainingMonth, ("offline",)),
+            "training_courses_online": Total(TrainingMonth, ("online",)),
+            "training_hours": Total(TrainingMonth, ("hours",)),
+        },
+        derive=classes,
         kpis=(
             Kpi(
                 "training_sessions_offline",

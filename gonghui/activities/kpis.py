@@ -1,9 +1,6 @@
 """The KPIs of union activities and welfare, and the report's sentence about them."""
 
-from datetime import date
-
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,41 +11,10 @@ from gonghui.activities.models import (
     WelfareDistribution,
     WelfareRecipient,
 )
-from gonghui.core.figures import Figures, both_years, split, year_bounds
+from gonghui.core.figures import Figures, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.core.rollups import Total
 from gonghui.orgs.models import Organisation
-
-
-def _sums(root: Organisation, year: int, fields: dict[str, str]) -> Figures:
-    """KPI key → the sum of that field of root's own roll-up rows (activities.rollups) in the year
-    and the year before — one query."""
-
-    def during(y):
-        return Q(month__range=(date(y, 1, 1), date(y, 12, 1)))
-
-    aggregates = {  # named apart from the fields, which an aggregate may not shadow
-        f"sum_{key}": (lambda y, f=field: Coalesce(Sum(f, filter=during(y)), 0))
-        for key, field in fields.items()
-    }
-    row = ActivityMonth.objects.filter(
-        organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1))
-    ).aggregate(**both_years(aggregates, year))
-    return dict(zip(fields, split(row, aggregates).values(), strict=True))
-
-
-def activities(root: Organisation, year: int) -> Figures:
-    """lectures, activities — one query over root's own roll-up rows."""
-    return _sums(root, year, {"lectures": "lectures", "activities": "activities"})
-
-
-def attendees(root: Organisation, year: int) -> Figures:
-    """activity_attendees — one query over root's own roll-up rows."""
-    return _sums(root, year, {"activity_attendees": "attendees"})
-
-
-def welfare(root: Organisation, year: int) -> Figures:
-    """welfare_recipients — one query over root's own roll-up rows."""
-    return _sums(root, year, {"welfare_recipients": "welfare_recipients"})
 
 
 def _activity_rows(root: Organisation, year: int, user, **only) -> Rows:
@@ -150,7 +116,10 @@ GROUPS = [
     KpiGroup(
         "activities.held",
         order=40,
-        compute=activities,
+        totals={  # root's own roll-up rows (activities.rollups)
+            "lectures": Total(ActivityMonth, ("lectures",)),
+            "activities": Total(ActivityMonth, ("activities",)),
+        },
         kpis=(
             Kpi(
                 "lectures",
@@ -175,7 +144,7 @@ GROUPS = [
     KpiGroup(
         "activities.attendees",
         order=41,
-        compute=attendees,
+        totals={"activity_attendees": Total(ActivityMonth, ("attendees",))},
         kpis=(
             Kpi(
                 "activity_attendees",
@@ -189,7 +158,7 @@ GROUPS = [
     KpiGroup(
         "activities.welfare",
         order=42,
-        compute=welfare,
+        totals={"welfare_recipients": Total(ActivityMonth, ("welfare_recipients",))},
         sentences=sentences,
         kpis=(
             Kpi(

@@ -1,15 +1,14 @@
 """The KPIs of skill competitions, and the report's sentence about them. Competitors and awards read
 the roll-up (contests.rollups); the contests themselves, a few hundred a year, are counted directly."""
 
-from datetime import date
-
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.contests.models import Contest, ContestMonth
 from gonghui.core.figures import Figures, both_years, split
 from gonghui.core.registry import Kpi, KpiGroup
+from gonghui.core.rollups import Total
 from gonghui.orgs.models import Organisation
 
 
@@ -24,27 +23,6 @@ def contests(root: Organisation, year: int) -> Figures:
     return _count_by_year(
         Contest.objects.filter(organisers__path__startswith=root.path), "year", "contests", year
     )
-
-
-def _from_rollup(root: Organisation, year: int, field: str, key: str) -> Figures:
-    """The year's and the year before's sum of one field of root's own roll-up rows — one query."""
-    aggregates = {
-        key: lambda y: Sum(field, filter=Q(month__range=(date(y, 1, 1), date(y, 12, 1))), default=0)
-    }
-    row = ContestMonth.objects.filter(
-        organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1))
-    ).aggregate(**both_years(aggregates, year))
-    return split(row, aggregates)
-
-
-def participants(root: Organisation, year: int) -> Figures:
-    """contest_participants — one query over the roll-up."""
-    return _from_rollup(root, year, "participants", "contest_participants")
-
-
-def awards(root: Organisation, year: int) -> Figures:
-    """contest_awards — one query over the roll-up."""
-    return _from_rollup(root, year, "awards", "contest_awards")
 
 
 def sentences(root: Organisation, figures: Figures) -> list[str]:
@@ -75,7 +53,7 @@ GROUPS = [
     KpiGroup(
         "contests.participants",
         order=61,
-        compute=participants,
+        totals={"contest_participants": Total(ContestMonth, ("participants",))},  # contests.rollups
         kpis=(
             Kpi(
                 "contest_participants",
@@ -90,7 +68,7 @@ GROUPS = [
     KpiGroup(
         "contests.awards",
         order=62,
-        compute=awards,
+        totals={"contest_awards": Total(ContestMonth, ("awards",))},
         sentences=sentences,
         kpis=(
             Kpi(

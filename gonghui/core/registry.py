@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from gonghui.core.rollups import Total, read_totals
+
 
 class Registry:
     """Items keyed by name, in the order given by their `order` (then registration)."""
@@ -119,17 +121,45 @@ class Kpi:
 
 @dataclass(frozen=True)
 class KpiGroup:
-    """KPIs computed together (one aggregate query for the year and the year before).
+    """KPIs computed together, for the year and the year before.
 
-    compute(root, year) returns {key: {"value": …, "previous": …}} for each of its KPIs;
-    sentences(root, figures) the annual report's sentences about them.
+    Either totals: key → rollups.Total, sums of the root's own roll-up rows, which the report reads
+    for all its groups in one statement, and derive(totals) → the group's figures from them (none:
+    the totals are its figures); or compute(root, year) → the figures in one aggregate query of its
+    own. Figures are {key: {"value": …, "previous": …}} for each of its KPIs; group.compute(root,
+    year) gives them for either kind. sentences(root, figures): the annual report's sentences.
     """
 
     key: str
     order: int
     kpis: tuple[Kpi, ...]
-    compute: Callable
+    compute: Callable | None = None
     sentences: Callable | None = None
+    totals: dict[str, Total] = field(default_factory=dict)
+    derive: Callable | None = None
+
+    def __post_init__(self):
+        if (self.compute is None) == (not self.totals):
+            raise ImproperlyConfigured(f"KPI group {self.key!r} needs either compute or totals")
+        if self.compute is None:
+            object.__setattr__(self, "compute", lambda root, year: figures_of([self], root, year))
+
+
+def figures_of(groups: Iterable[KpiGroup], root, year: int) -> dict:
+    """The figures of these groups: the totals of them all in one statement, then one query for each
+    group that computes its own."""
+    groups = list(groups)
+    read = read_totals(
+        root.pk, year, {(g.key, key): total for g in groups for key, total in g.totals.items()}
+    )
+    figures: dict = {}
+    for group in groups:
+        if not group.totals:
+            figures.update(group.compute(root, year))
+            continue
+        totals = {key: read[group.key, key] for key in group.totals}
+        figures.update(group.derive(totals) if group.derive else totals)
+    return figures
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ touches and of each organisation above it, in the transaction of the change.
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 Key = tuple[int, date, str]  # (organisation id, first day of the month, field)
@@ -90,3 +93,79 @@ def replace_all(model, changes: Counter) -> int:
         batch_size=5000,
     )
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Total:
+    """A figure added up from an organisation's own rows of a roll-up model, for a year and the year
+    before: its fields summed (a leading "-" subtracts one) over the months of the year, or with
+    through=True over every month up to the year's end (undated=True: and the rows without a month)."""
+
+    model: Any
+    fields: tuple[str, ...]
+    through: bool = False
+    undated: bool = False
+
+
+def read_totals(organisation_id: int, year: int, totals: dict) -> dict:
+    """Every total, {"value": …, "previous": …}, in ONE statement: per model an aggregate of the
+    organisation's own rows (found by the (organisation, month) index), the aggregates side by side."""
+    by_model: dict[Any, list] = {}
+    for key, total in totals.items():
+        by_model.setdefault(total.model, []).append((key, total))
+    if not by_model:
+        return {}
+    selects, columns, params = [], [], []
+    for n, (model, wanted) in enumerate(by_model.items()):
+        meta = model._meta
+        sums = []
+        for key, total in wanted:
+            terms = " ".join(
+                f"{'-' if name.startswith('-') else '+'} {_column(meta, name.lstrip('-'))}"
+                for name in total.fields
+            )
+            for when, y in (("value", year), ("previous", year - 1)):
+                condition, condition_params = _months(meta, y, total.through, total.undated)
+                sums.append(f"SUM(CASE WHEN {condition} THEN {terms} END)")
+                params.extend(condition_params)
+                fields = [meta.get_field(name.lstrip("-")) for name in total.fields]
+                columns.append((key, when, max(getattr(f, "decimal_places", None) or 0 for f in fields)))
+        where, where_params = _months(
+            meta, year, any(t.through for _k, t in wanted), any(t.undated for _k, t in wanted), since=year - 1
+        )
+        selects.append(
+            f"(SELECT {', '.join(sums)} FROM {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 (names from the models)
+            f"WHERE {_column(meta, 'organisation')} = %s AND {where}) AS r{n}"
+        )
+        params.extend([organisation_id, *where_params])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {' CROSS JOIN '.join(selects)}", params)  # noqa: S608 (as above)
+        row = cursor.fetchone()
+    out: dict = {}
+    for (key, when, places), value in zip(columns, row, strict=True):
+        out.setdefault(key, {})[when] = _number(value, places)
+    return out
+
+
+def _column(meta, name: str) -> str:
+    return connection.ops.quote_name(meta.get_field(name).column)
+
+
+def _months(meta, year: int, through: bool, undated: bool, since: int | None = None) -> tuple[str, list]:
+    """The rows of the months of the year (from January of `since`), or of every month up to its end."""
+    month, day = _column(meta, "month"), connection.ops.adapt_datefield_value
+    if through:
+        sql, params = f"{month} <= %s", [day(date(year, 12, 1))]
+    else:
+        sql, params = f"{month} BETWEEN %s AND %s", [day(date(since or year, 1, 1)), day(date(year, 12, 1))]
+    return (f"({sql} OR {month} IS NULL)", params) if undated else (sql, params)
+
+
+def _number(value, places: int):
+    """A sum as the database gives it (None: no rows), as an int or, for decimals, an exact Decimal
+    (SQLite adds decimals as floats)."""
+    if value is None:
+        value = 0
+    if not places:
+        return int(value)
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))

@@ -4,29 +4,15 @@ by an organisation of the subtree."""
 
 from datetime import date
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.figures import Figures, both_years, rate, split, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.core.rollups import Total
 from gonghui.legal.models import Dispute, Lawyer, LegalMonth
 from gonghui.orgs.models import Organisation
-
-
-def _months(root: Organisation, year: int):
-    """root's roll-up rows of the year and the year before (legal.rollups)."""
-    return LegalMonth.objects.filter(
-        organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1))
-    )
-
-
-def _total(field: str):
-    def total(y: int):
-        return Coalesce(Sum(field, filter=Q(month__range=(date(y, 1, 1), date(y, 12, 1)))), 0)
-
-    return total
 
 
 def lawyers(root: Organisation, year: int) -> Figures:
@@ -42,49 +28,23 @@ def lawyers(root: Organisation, year: int) -> Figures:
     return split(row, aggregates)
 
 
-def consultations(root: Organisation, year: int) -> Figures:
-    """legal_consultations — one query over root's roll-up rows."""
-    aggregates = {"legal_consultations": _total("consultations")}
-    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
+def _rate(part: dict, whole: dict) -> dict:
+    return {when: rate(part[when], whole[when]) for when in ("value", "previous")}
 
 
-def aid_cases(root: Organisation, year: int) -> Figures:
-    """legal_aid_cases — one query over root's roll-up rows."""
-    aggregates = {"legal_aid_cases": _total("aid_cases")}
-    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
-
-
-def disputes(root: Organisation, year: int) -> Figures:
-    """disputes, mediation_success_rate, disputes_to_arbitration — one query over root's roll-up rows."""
-    counts = {
-        "received": _total("disputes"),
-        "with_outcome": _total("concluded"),
-        "succeeded": _total("agreement"),
-        "to_arbitration": _total("arbitration"),
-    }
-    row = _months(root, year).aggregate(**both_years(counts, year))
-    figures = {
-        "disputes": split(row, ["received"])["received"],
-        "disputes_to_arbitration": split(row, ["to_arbitration"])["to_arbitration"],
-    }
-    figures["mediation_success_rate"] = {
-        when: rate(row["succeeded" + suffix], row["with_outcome" + suffix])
-        for when, suffix in (("value", ""), ("previous", "__previous"))
-    }
-    return figures
-
-
-def mediations_within_limit(root: Organisation, year: int) -> Figures:
-    """mediations_within_limit — one query over root's roll-up rows (the mediation clocks of the
-    disputes with an outcome)."""
-    aggregates = {"ended": _total("mediations_ended"), "in_time": _total("mediations_in_time")}
-    row = _months(root, year).aggregate(**both_years(aggregates, year))
+def disputes(totals: Figures) -> Figures:
+    """disputes, disputes_to_arbitration and mediation_success_rate from root's roll-up rows."""
     return {
-        "mediations_within_limit": {
-            when: rate(row["in_time" + suffix], row["ended" + suffix])
-            for when, suffix in (("value", ""), ("previous", "__previous"))
-        }
+        "disputes": totals["disputes"],
+        "disputes_to_arbitration": totals["disputes_to_arbitration"],
+        "mediation_success_rate": _rate(totals["succeeded"], totals["with_outcome"]),
     }
+
+
+def mediations_within_limit(totals: Figures) -> Figures:
+    """mediations_within_limit from root's roll-up rows (the mediation clocks of the disputes with an
+    outcome)."""
+    return {"mediations_within_limit": _rate(totals["in_time"], totals["ended"])}
 
 
 def dispute_rows(root: Organisation, year: int, user) -> Rows:
@@ -154,7 +114,7 @@ GROUPS = [
     KpiGroup(
         "legal.consultations",
         order=81,
-        compute=consultations,
+        totals={"legal_consultations": Total(LegalMonth, ("consultations",))},  # legal.rollups
         kpis=(
             Kpi(
                 "legal_consultations",
@@ -167,7 +127,7 @@ GROUPS = [
     KpiGroup(
         "legal.aid",
         order=82,
-        compute=aid_cases,
+        totals={"legal_aid_cases": Total(LegalMonth, ("aid_cases",))},
         kpis=(
             Kpi(
                 "legal_aid_cases",
@@ -180,7 +140,13 @@ GROUPS = [
     KpiGroup(
         "legal.disputes",
         order=83,
-        compute=disputes,
+        totals={
+            "disputes": Total(LegalMonth, ("disputes",)),
+            "disputes_to_arbitration": Total(LegalMonth, ("arbitration",)),
+            "with_outcome": Total(LegalMonth, ("concluded",)),
+            "succeeded": Total(LegalMonth, ("agreement",)),
+        },
+        derive=disputes,
         sentences=sentences,
         kpis=(
             Kpi(
@@ -209,7 +175,11 @@ GROUPS = [
     KpiGroup(
         "legal.within_limit",
         order=84,
-        compute=mediations_within_limit,
+        totals={
+            "ended": Total(LegalMonth, ("mediations_ended",)),
+            "in_time": Total(LegalMonth, ("mediations_in_time",)),
+        },
+        derive=mediations_within_limit,
         kpis=(
             Kpi(
                 "mediations_within_limit",

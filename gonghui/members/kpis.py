@@ -1,35 +1,14 @@
 """The KPIs of membership, and the report's first sentence (unions and members together)."""
 
-from datetime import date
-
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.figures import Figures, about, both_years, split, year_bounds
+from gonghui.core.figures import Figures, about, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.core.rollups import Total
 from gonghui.members.models import MemberMonth, Membership, Person, active_on
 from gonghui.orgs.models import Organisation
-
-
-def members(root: Organisation, year: int) -> Figures:
-    """members_total, members_new — one query over root's own roll-up rows (members.rollups)."""
-
-    def through(y):
-        return Q(month__lte=date(y, 12, 1))
-
-    def during(y):
-        return Q(month__range=(date(y, 1, 1), date(y, 12, 1)))
-
-    aggregates = {
-        "members_total": lambda y: Coalesce(Sum(F("started") - F("ended"), filter=through(y)), 0),
-        "members_new": lambda y: Coalesce(Sum("new", filter=during(y)), 0),
-    }
-    row = MemberMonth.objects.filter(organisation=root, month__lte=date(year, 12, 1)).aggregate(
-        **both_years(aggregates, year)
-    )
-    return split(row, aggregates)
 
 
 def new_memberships(root: Organisation, year: int):
@@ -113,7 +92,10 @@ def sentences(root: Organisation, figures: Figures) -> list[str]:
 GROUP = KpiGroup(
     "members",
     order=20,
-    compute=members,
+    totals={  # root's own roll-up rows (members.rollups)
+        "members_total": Total(MemberMonth, ("started", "-ended"), through=True),
+        "members_new": Total(MemberMonth, ("new",)),
+    },
     sentences=sentences,
     kpis=(
         Kpi(

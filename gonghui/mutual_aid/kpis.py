@@ -1,55 +1,28 @@
 """The KPIs of medical mutual aid, and the report's sentence about them."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.figures import Figures, both_years, split, year_bounds
+from gonghui.core.figures import Figures, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.core.rollups import Total
 from gonghui.mutual_aid.models import AidMonth, AidPayDays, Claim, LedgerEntry
 from gonghui.mutual_aid.rules import CENT
 from gonghui.orgs.models import Organisation
-
-
-def _months(root: Organisation, year: int):
-    """root's roll-up rows of the year and the year before (mutual_aid.rollups)."""
-    return AidMonth.objects.filter(organisation=root, month__range=(date(year - 1, 1, 1), date(year, 12, 1)))
 
 
 def _during(y: int) -> Q:
     return Q(month__range=(date(y, 1, 1), date(y, 12, 1)))
 
 
-def _total(field: str, y: int):
-    return Coalesce(Sum(field, filter=_during(y)), 0, output_field=AidMonth._meta.get_field(field))
-
-
-def enrolments(root: Organisation, year: int) -> Figures:
-    """mutual_aid_enrolments — one query over root's roll-up rows."""
-    aggregates = {"mutual_aid_enrolments": lambda y: _total("enrolments", y)}
-    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
-
-
-def claims(root: Organisation, year: int) -> Figures:
-    """mutual_aid_claims — one query over root's roll-up rows."""
-    aggregates = {"mutual_aid_claims": lambda y: _total("claims", y)}
-    return split(_months(root, year).aggregate(**both_years(aggregates, year)), aggregates)
-
-
-def payments(root: Organisation, year: int) -> Figures:
-    """mutual_aid_claims_paid, mutual_aid_paid_amount — one query over root's roll-up rows."""
-    aggregates = {
-        "mutual_aid_claims_paid": lambda y: _total("paid", y),
-        "mutual_aid_paid_amount": lambda y: _total("paid_amount", y),
-    }
-    row = _months(root, year).aggregate(**both_years(aggregates, year))
-    for key in ("mutual_aid_paid_amount", "mutual_aid_paid_amount__previous"):
-        row[key] = str(Decimal(row[key]).quantize(CENT))  # SQLite's SUM loses the scale
-    return split(row, aggregates)
+def payments(totals: Figures) -> Figures:
+    """mutual_aid_claims_paid, and mutual_aid_paid_amount as a decimal string, from root's roll-up rows."""
+    amount = totals["mutual_aid_paid_amount"]
+    return {**totals, "mutual_aid_paid_amount": {when: str(amount[when].quantize(CENT)) for when in amount}}
 
 
 def median_of(counts: list[tuple[int, int]]) -> int | float | None:
@@ -167,7 +140,7 @@ GROUPS = [
     KpiGroup(
         "mutual_aid.enrolments",
         order=60,
-        compute=enrolments,
+        totals={"mutual_aid_enrolments": Total(AidMonth, ("enrolments",))},  # mutual_aid.rollups
         kpis=(
             Kpi(
                 "mutual_aid_enrolments",
@@ -182,7 +155,7 @@ GROUPS = [
     KpiGroup(
         "mutual_aid.claims",
         order=61,
-        compute=claims,
+        totals={"mutual_aid_claims": Total(AidMonth, ("claims",))},
         kpis=(
             Kpi(
                 "mutual_aid_claims",
@@ -196,7 +169,11 @@ GROUPS = [
     KpiGroup(
         "mutual_aid.payments",
         order=62,
-        compute=payments,
+        totals={
+            "mutual_aid_claims_paid": Total(AidMonth, ("paid",)),
+            "mutual_aid_paid_amount": Total(AidMonth, ("paid_amount",)),
+        },
+        derive=payments,
         sentences=sentences,
         kpis=(
             Kpi(

@@ -1,14 +1,13 @@
-"""The unions' and coverage charts of the dashboard and the annual report (one query each)."""
+"""The unions' and coverage charts of the dashboard and the annual report (one query each, over roll-ups)."""
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.charts import over_the_years
-from gonghui.core.figures import year_bounds
 from gonghui.core.registry import Chart, ChartData
-from gonghui.orgs.kpis import existing, in_subtree, standing_at
-from gonghui.orgs.models import Enterprise, UnionMonth
+from gonghui.core.rollups import Total, read_totals
+from gonghui.orgs.kpis import CATEGORIES
+from gonghui.orgs.models import EnterpriseMonth, UnionMonth
 
 
 def unions_by_year(root, year: int) -> ChartData:
@@ -23,27 +22,30 @@ def unions_by_year(root, year: int) -> ChartData:
     )
 
 
-CATEGORIES = [
-    (gettext_lazy("重点企业"), Q(is_key=True)),
-    (gettext_lazy("百人以上企业"), Q(headcount__gte=Enterprise.LARGE_HEADCOUNT)),
-    (gettext_lazy("新就业形态企业"), Q(is_new_employment_form=True)),
-]
-
-
 def coverage_by_category(root, year: int) -> ChartData:
     """Target enterprises and those with a union at the year's end, by campaign category (an
-    enterprise in two categories counts in both)."""
-    covered = standing_at("union__", year_bounds(year)[1])
-    aggregates = {}
-    for i, (_label, category) in enumerate(CATEGORIES):
-        aggregates[f"t{i}"] = Count("pk", filter=category)
-        aggregates[f"c{i}"] = Count("pk", filter=category & covered)
-    row = Enterprise.objects.filter(in_subtree(root) & existing(year)).aggregate(**aggregates)
+    enterprise in two categories counts in both) — one statement over root's own roll-up rows."""
+    totals = read_totals(
+        root.pk,
+        year,
+        {
+            **{
+                (c, "targets"): Total(EnterpriseMonth, (f"{c}_targets",), through=True, undated=True)
+                for c in CATEGORIES
+            },
+            **{
+                (c, "covered"): Total(
+                    EnterpriseMonth, (f"{c}_covered_started", f"-{c}_covered_ended"), through=True
+                )
+                for c in CATEGORIES
+            },
+        },
+    )
     return ChartData(
-        x_labels=[str(label) for label, _q in CATEGORIES],
+        x_labels=[str(label) for label, _q in CATEGORIES.values()],
         series=[
-            (_("目标企业"), [row[f"t{i}"] for i in range(len(CATEGORIES))]),
-            (_("已建会"), [row[f"c{i}"] for i in range(len(CATEGORIES))]),
+            (_("目标企业"), [totals[c, "targets"]["value"] for c in CATEGORIES]),
+            (_("已建会"), [totals[c, "covered"]["value"] for c in CATEGORIES]),
         ],
         unit=_("家"),
     )

@@ -6,13 +6,13 @@ itself included).
 
 from datetime import date
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.figures import Figures, both_years, format_rate, rate, split, year_bounds
+from gonghui.core.figures import Figures, format_rate, rate, year_bounds
 from gonghui.core.registry import Kpi, KpiGroup, Rows
+from gonghui.core.rollups import Total
 from gonghui.orgs.models import Enterprise, EnterpriseMonth, Organisation, UnionMonth
 
 
@@ -23,22 +23,11 @@ def standing_at(prefix: str, end: date) -> Q:
     )
 
 
-def unions(root: Organisation, year: int) -> Figures:
-    """unions_total, unions_new — one query over root's own roll-up rows (orgs.rollups)."""
-    aggregates = {
-        "unions_total": lambda y: Coalesce(
-            Sum(F("established") - F("dissolved"), filter=Q(month__lte=date(y, 12, 1))), 0
-        ),
-        "unions_new": lambda y: Coalesce(
-            Sum("established", filter=Q(month__range=(date(y, 1, 1), date(y, 12, 1)))), 0
-        ),
-    }
-    row = UnionMonth.objects.filter(organisation=root, month__lte=date(year, 12, 1)).aggregate(
-        **both_years(aggregates, year)
-    )
-    return split(row, aggregates)
-
-
+CATEGORIES = {  # the campaign's categories of target enterprise, by the prefix of their roll-up fields
+    "key": (gettext_lazy("重点企业"), Q(is_key=True)),
+    "large": (gettext_lazy("百人以上企业"), Q(headcount__gte=Enterprise.LARGE_HEADCOUNT)),
+    "new_form": (gettext_lazy("新就业形态企业"), Q(is_new_employment_form=True)),
+}
 IN_CATEGORY = Q(is_key=True) | Q(headcount__gte=Enterprise.LARGE_HEADCOUNT) | Q(is_new_employment_form=True)
 
 
@@ -50,25 +39,10 @@ def in_subtree(root: Organisation) -> Q:
     return Q(federation__path__startswith=root.path) | Q(union__path__startswith=root.path)
 
 
-def coverage(root: Organisation, year: int) -> Figures:
-    """target_enterprises, target_enterprises_covered, coverage_rate — one query over root's own
-    roll-up rows (orgs.rollups)."""
-
-    def through(y):
-        return Q(month__lte=date(y, 12, 1))
-
-    aggregates = {
-        "target_enterprises": lambda y: Coalesce(
-            Sum("targets", filter=through(y) | Q(month__isnull=True)), 0
-        ),
-        "target_enterprises_covered": lambda y: Coalesce(
-            Sum(F("covered_started") - F("covered_ended"), filter=through(y)), 0
-        ),
-    }
-    row = EnterpriseMonth.objects.filter(
-        Q(month__lte=date(year, 12, 1)) | Q(month__isnull=True), organisation=root
-    ).aggregate(**both_years(aggregates, year))
-    figures = split(row, aggregates)
+def coverage(totals: Figures) -> Figures:
+    """target_enterprises and target_enterprises_covered (root's own roll-up rows, orgs.rollups),
+    and coverage_rate."""
+    figures = dict(totals)
     figures["coverage_rate"] = {
         when: rate(figures["target_enterprises_covered"][when], figures["target_enterprises"][when])
         for when in ("value", "previous")
@@ -153,7 +127,10 @@ GROUPS = [
     KpiGroup(
         "orgs.unions",
         order=10,
-        compute=unions,
+        totals={  # root's own roll-up rows (orgs.rollups)
+            "unions_total": Total(UnionMonth, ("established", "-dissolved"), through=True),
+            "unions_new": Total(UnionMonth, ("established",)),
+        },
         kpis=(
             Kpi(
                 "unions_total",
@@ -176,7 +153,13 @@ GROUPS = [
     KpiGroup(
         "orgs.coverage",
         order=30,
-        compute=coverage,
+        totals={  # root's own roll-up rows (orgs.rollups); the undated enterprises are targets every year
+            "target_enterprises": Total(EnterpriseMonth, ("targets",), through=True, undated=True),
+            "target_enterprises_covered": Total(
+                EnterpriseMonth, ("covered_started", "-covered_ended"), through=True
+            ),
+        },
+        derive=coverage,
         sentences=coverage_sentences,
         kpis=(
             Kpi(

@@ -248,13 +248,23 @@ class EnterpriseMonth(models.Model):
     the enterprise's and the union's founding; the union's dissolution). A roll-up kept by
     orgs.services, rebuilt by `gonghui rollups-rebuild` (gonghui.core.rollups, orgs.rollups). Targets
     at the end of a month: targets summed up to that month and the undated; covered: covered_started
-    minus covered_ended summed up to that month."""
+    minus covered_ended summed up to that month. The same three again for each category of target
+    (key_…, large_…, new_form_…; an enterprise in two categories counts in both)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(null=True)  # its first day
     targets = models.IntegerField(default=0)
     covered_started = models.IntegerField(default=0)
     covered_ended = models.IntegerField(default=0)
+    key_targets = models.IntegerField(default=0)
+    key_covered_started = models.IntegerField(default=0)
+    key_covered_ended = models.IntegerField(default=0)
+    large_targets = models.IntegerField(default=0)
+    large_covered_started = models.IntegerField(default=0)
+    large_covered_ended = models.IntegerField(default=0)
+    new_form_targets = models.IntegerField(default=0)
+    new_form_covered_started = models.IntegerField(default=0)
+    new_form_covered_ended = models.IntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
     visibility = Visibility(tree="organisation__path", union="organisation", read=OFFICER_REACH, write=())

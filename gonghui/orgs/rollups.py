@@ -6,11 +6,11 @@ rebuild and rebuild_coverage recompute all with grouped queries."""
 from collections import Counter
 from contextlib import contextmanager
 
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.db.models.functions import TruncMonth
 
 from gonghui.core import rollups
-from gonghui.orgs.kpis import IN_CATEGORY
+from gonghui.orgs.kpis import CATEGORIES, IN_CATEGORY
 from gonghui.orgs.models import Enterprise, EnterpriseMonth, Organisation, UnionMonth
 
 
@@ -67,6 +67,7 @@ ENTERPRISE_GROUP = (
     "founded",
     "union_established",
     "union_dissolved",
+    *CATEGORIES,
 )
 
 
@@ -78,6 +79,10 @@ def _enterprise_groups(enterprises):
             founded=TruncMonth("founded_on"),
             union_established=TruncMonth("union__established_on"),
             union_dissolved=TruncMonth("union__dissolved_on"),
+            **{
+                category: ExpressionWrapper(condition, output_field=BooleanField())
+                for category, (_label, condition) in CATEGORIES.items()
+            },
         )
         .values_list(*ENTERPRISE_GROUP)
         .annotate(n=Count("pk"))
@@ -86,11 +91,13 @@ def _enterprise_groups(enterprises):
 
 
 def enterprise_contribution(group: tuple, ids_by_path: dict[str, int], out: Counter) -> Counter:
-    """n target enterprises alike (areas, union, months): +n targets in the month of their founding
-    (none: no month) and, while their union stands, +n covered_started in the later of their founding
-    month and the union's, +n covered_ended in the month the union was dissolved; for each
-    organisation whose subtree holds them (their area's and their union's, once each)."""
-    federation_path, union_path, founded, established, dissolved, n = group
+    """n target enterprises alike (areas, union, months, categories): +n targets in the month of their
+    founding (none: no month) and, while their union stands, +n covered_started in the later of their
+    founding month and the union's, +n covered_ended in the month the union was dissolved; the same in
+    the fields of each category they are in; for each organisation whose subtree holds them (their
+    area's and their union's, once each)."""
+    federation_path, union_path, founded, established, dissolved, *in_categories, n = group
+    prefixes = [""] + [f"{c}_" for c, is_in in zip(CATEGORIES, in_categories, strict=True) if is_in]
     paths = set(rollups.ancestor_paths(federation_path))
     if union_path:
         paths.update(rollups.ancestor_paths(union_path))
@@ -101,11 +108,12 @@ def enterprise_contribution(group: tuple, ids_by_path: dict[str, int], out: Coun
             covered_from = None
     for path in paths:
         organisation_id = ids_by_path[path]
-        out[organisation_id, founded, "targets"] += n
-        if covered_from is not None:
-            out[organisation_id, covered_from, "covered_started"] += n
-            if dissolved is not None:
-                out[organisation_id, dissolved, "covered_ended"] += n
+        for prefix in prefixes:
+            out[organisation_id, founded, f"{prefix}targets"] += n
+            if covered_from is not None:
+                out[organisation_id, covered_from, f"{prefix}covered_started"] += n
+                if dissolved is not None:
+                    out[organisation_id, dissolved, f"{prefix}covered_ended"] += n
     return out
 
 

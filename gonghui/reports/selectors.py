@@ -4,9 +4,10 @@ its downloads, `gonghui report` and the API all read.
 
 Each app defines its KPIs once, with their wording, the function that computes them and the rows
 behind them, and registers them (gonghui.core.registry.kpis), as it registers its charts, roll-ups
-and to-dos; this module reads the registries and names no app. Each KPI group is ONE aggregate query
-returning the year and the year before, over roll-ups where the raw rows would be many — so a report
-costs the same number of queries for a union of ten members as for a province.
+and to-dos; this module reads the registries and names no app. The groups over roll-ups declare the
+totals they add up, which the report reads for all of them in ONE statement of the root's own roll-up
+rows; each other group is one aggregate query of its own, both years at once — so a report costs the
+same number of queries for a union of ten members as for a province.
 """
 
 from dataclasses import dataclass, field
@@ -33,9 +34,7 @@ def kpi_definitions() -> dict[str, Kpi]:
 
 def kpis_for(root: Organisation, year: int) -> Figures:
     """Every KPI for root's subtree and the year, each {"value": …, "previous": …}, in the report's order."""
-    figures: Figures = {}
-    for group in registry.kpis:
-        figures.update(group.compute(root, year))
+    figures = registry.figures_of(registry.kpis, root, year)
     return {key: figures[key] for key in kpi_definitions()}
 
 
@@ -168,6 +167,18 @@ def kpi_rows(kpi_key: str, root: Organisation, year: int, user) -> tuple[Kpi, Ro
     if kpi is None or kpi.rows is None:
         raise NotInScope
     return kpi, kpi.rows(root, year, user)
+
+
+def rows_keys(rows: Rows) -> list[str]:
+    """The keys the rows' pages follow: their queryset's ordering, ended by the primary key."""
+    keys = [str(key) for key in rows.queryset.query.order_by]
+    return keys if keys and keys[-1].lstrip("-") in ("pk", "id") else [*keys, "pk"]
+
+
+def kpi_figure(kpi_key: str, root: Organisation, year: int) -> dict:
+    """One figure, {"value": …, "previous": …}, computed with its group only (one query)."""
+    group = next(g for g in registry.kpis if any(kpi.key == kpi_key for kpi in g.kpis))
+    return group.compute(root, year)[kpi_key]
 
 
 def rows_url(kpi: Kpi, root: Organisation, year: int) -> str | None:

@@ -3,12 +3,11 @@ import tempfile
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from gonghui.core import registry
+from gonghui.core import keyset, registry
 from gonghui.core.scope import NotInScope, scope_of
 from gonghui.reports import selectors, services
 from gonghui.reports.charts import add_nonce, render_svg
@@ -75,10 +74,10 @@ def download(request):
 
 @login_required
 def rows(request, key):
-    """The rows behind one figure, a page at a time."""
+    """The rows behind one figure, a page at a time (keyset pages in the rows' own order)."""
     root, year = _valid(request)
     kpi, found = selectors.kpi_rows(key, root, year, request.user)
-    page = Paginator(found.queryset, 50).get_page(request.GET.get("page"))
+    page = keyset.page_of(request, found.queryset, selectors.rows_keys(found), jump="")
     return render(
         request,
         "reports/rows.html",
@@ -86,7 +85,7 @@ def rows(request, key):
             "root": root,
             "year": year,
             "kpi": kpi,
-            "figure": selectors.kpis_for(root, year)[key],
+            "figure": selectors.kpi_figure(key, root, year),
             "columns": found.columns,
             "page": page,
             "lines": [found.cells(obj) for obj in page],

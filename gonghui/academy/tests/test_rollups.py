@@ -19,6 +19,7 @@ from gonghui.academy.charts import hours_by_month
 from gonghui.academy.models import Certificate, Enrolment, TraineeYear, TrainingClass, TrainingMonth
 from gonghui.academy.tests.factories import make_class, make_course
 from gonghui.accounts.models import User
+from gonghui.core import registry
 from gonghui.core.roles import Role
 from gonghui.core.scope import NotInScope
 from gonghui.members.models import Membership
@@ -70,7 +71,7 @@ def raw_hours_by_month(root: Organisation, year: int) -> list:
 
 
 def figures(root: Organisation, year: int) -> dict:
-    return kpis.classes(root, year) | kpis.trainees(root, year)
+    return registry.kpis["academy.classes"].compute(root, year) | kpis.trainees(root, year)
 
 
 def expected(root: Organisation, year: int) -> dict:
@@ -309,7 +310,7 @@ def test_one_query_per_group_and_for_the_chart_at_one_and_many_rows(
 ):
     def count():
         with django_assert_num_queries(3):
-            kpis.classes(zone, 2024)
+            registry.kpis["academy.classes"].compute(zone, 2024)
             kpis.trainees(zone, 2024)
             hours_by_month(zone, 2024)
 

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from gonghui.accounts.models import User
-from gonghui.activities import kpis, services
+from gonghui.activities import services
 from gonghui.activities.models import Activity, ActivityMonth, Registration, WelfareDistribution
 from gonghui.activities.tests.raw import raw_figures
+from gonghui.core import registry
 from gonghui.core.roles import Role
 from gonghui.members.tests.factories import SETUP, make_member
 from gonghui.orgs.models import Organisation
@@ -126,7 +127,11 @@ class RollupsEqualTheRawFigures(TestCase):
                 pass  # a move the services refuse (an activity already held, an empty list…)
         for root in organisations:
             for year in YEARS:
-                ours = kpis.activities(root, year) | kpis.attendees(root, year) | kpis.welfare(root, year)
+                ours = (
+                    registry.kpis["activities.held"].compute(root, year)
+                    | registry.kpis["activities.attendees"].compute(root, year)
+                    | registry.kpis["activities.welfare"].compute(root, year)
+                )
                 assert ours == raw_figures(root, year), (root.code, year)
         kept = rows(ActivityMonth)
         call_command("rollups_rebuild", stdout=StringIO())
@@ -149,11 +154,13 @@ def test_attendance_recorded_again_replaces_the_count(world):
     services.activity_record_attendance(activity=activity, attended=registered, by=first)
     services.activity_record_attendance(activity=activity, attended=registered[:1], by=first)
     for root in (city, zone, unions[0]):
-        figures = kpis.activities(root, 2024) | kpis.attendees(root, 2024)
+        figures = registry.kpis["activities.held"].compute(root, 2024) | registry.kpis[
+            "activities.attendees"
+        ].compute(root, 2024)
         assert figures["activity_attendees"] == {"value": 1, "previous": 0}
         assert figures["lectures"] == figures["activities"] == {"value": 1, "previous": 0}
-    assert kpis.activities(unions[1], 2024)["activities"]["value"] == 0
-    assert kpis.activities(city, 2025)["activities"] == {"value": 0, "previous": 1}
+    assert registry.kpis["activities.held"].compute(unions[1], 2024)["activities"]["value"] == 0
+    assert registry.kpis["activities.held"].compute(city, 2025)["activities"] == {"value": 0, "previous": 1}
 
 
 def test_a_cancelled_activity_and_an_unsigned_distribution_count_nothing(world):
@@ -176,8 +183,11 @@ def test_a_cancelled_activity_and_an_unsigned_distribution_count_nothing(world):
     services.welfare_add_recipient(distribution=draft, person=person, by=first)
     assert not rows(ActivityMonth)
     services.welfare_sign_off(distribution=draft, by=second)
-    assert kpis.welfare(city, 2024)["welfare_recipients"] == {"value": 1, "previous": 0}
-    assert kpis.welfare(unions[1], 2024)["welfare_recipients"]["value"] == 0
+    assert registry.kpis["activities.welfare"].compute(city, 2024)["welfare_recipients"] == {
+        "value": 1,
+        "previous": 0,
+    }
+    assert registry.kpis["activities.welfare"].compute(unions[1], 2024)["welfare_recipients"]["value"] == 0
     assert Registration.objects.count() == 1
 
 
@@ -193,7 +203,11 @@ def test_each_group_is_one_query_whatever_the_size(world, activities, django_ass
             by=first,
         )
         services.activity_record_attendance(activity=activity, attended=[], by=first)
-    for compute in (kpis.activities, kpis.attendees, kpis.welfare):
+    for compute in (
+        registry.kpis["activities.held"].compute,
+        registry.kpis["activities.attendees"].compute,
+        registry.kpis["activities.welfare"].compute,
+    ):
         with django_assert_num_queries(1):
             compute(city, 2024)
-    assert kpis.activities(city, 2024)["activities"]["value"] == activities
+    assert registry.kpis["activities.held"].compute(city, 2024)["activities"]["value"] == activities

@@ -22,6 +22,7 @@ from gonghui.contests.tests.factories import (
     make_user,
     score_all,
 )
+from gonghui.core import registry
 from gonghui.core.models import AuditLog
 from gonghui.core.roles import Role
 from gonghui.core.scope import NotInScope
@@ -353,14 +354,18 @@ def test_a_shared_place_counts_each_competitor_sharing_it(
     services.event_sign_off(event=event, by=panel[3].user)
     assert sorted(Result.objects.values_list("place", "award")) == [(1, "first")] * 3
     with django_assert_num_queries(3):
-        figures = kpis.contests(zone, 2024) | kpis.participants(zone, 2024) | kpis.awards(zone, 2024)
+        figures = (
+            kpis.contests(zone, 2024)
+            | registry.kpis["contests.participants"].compute(zone, 2024)
+            | registry.kpis["contests.awards"].compute(zone, 2024)
+        )
     assert figures == {
         "contests": {"value": 1, "previous": 0},
         "contest_participants": {"value": 3, "previous": 0},
         "contest_awards": {"value": 3, "previous": 0},
     }
-    assert kpis.awards(union_a, 2024)["contest_awards"]["value"] == 2
-    assert kpis.awards(union_b, 2024)["contest_awards"]["value"] == 1
+    assert registry.kpis["contests.awards"].compute(union_a, 2024)["contest_awards"]["value"] == 2
+    assert registry.kpis["contests.awards"].compute(union_b, 2024)["contest_awards"]["value"] == 1
     assert kpis.contests(union_a, 2024)["contests"]["value"] == 0  # organised by the zone
 
 
@@ -394,7 +399,9 @@ def test_the_rollup_follows_registration_lock_and_reopen_and_equals_a_rebuild(
 ):
     def check():
         for root in (zone.parent, zone, union_a):
-            assert kpis.participants(root, 2024) | kpis.awards(root, 2024) == raw_figures(root, 2024)
+            assert registry.kpis["contests.participants"].compute(root, 2024) | registry.kpis[
+                "contests.awards"
+            ].compute(root, 2024) == raw_figures(root, 2024)
 
     check()
     for registration in entered:
@@ -402,10 +409,10 @@ def test_the_rollup_follows_registration_lock_and_reopen_and_equals_a_rebuild(
     services.event_sign_off(event=event, by=panel[2].user)
     services.event_sign_off(event=event, by=panel[3].user)
     check()
-    assert kpis.awards(zone.parent, 2024)["contest_awards"]["value"] == 2
+    assert registry.kpis["contests.awards"].compute(zone.parent, 2024)["contest_awards"]["value"] == 2
     services.event_reopen(event=event, reason="选手申诉，复核理论试卷", by=officer)
     check()
-    assert kpis.awards(zone, 2024)["contest_awards"]["value"] == 0
+    assert registry.kpis["contests.awards"].compute(zone, 2024)["contest_awards"]["value"] == 0
     kept = kept_rows()
     rollups.rebuild()
     assert kept_rows() == kept and ContestMonth.objects.get(organisation=zone).month == date(2024, 5, 1)
@@ -416,7 +423,11 @@ def test_kpis_and_talent_evidence(event, panel, entered, zone, officer):
         score_all(registration, panel)
     services.event_sign_off(event=event, by=panel[2].user)
     services.event_sign_off(event=event, by=panel[3].user)
-    figures = kpis.contests(zone, 2024) | kpis.participants(zone, 2024) | kpis.awards(zone, 2024)
+    figures = (
+        kpis.contests(zone, 2024)
+        | registry.kpis["contests.participants"].compute(zone, 2024)
+        | registry.kpis["contests.awards"].compute(zone, 2024)
+    )
     assert figures == {
         "contests": {"value": 1, "previous": 0},
         "contest_participants": {"value": 2, "previous": 0},

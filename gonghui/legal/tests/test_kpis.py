@@ -48,7 +48,7 @@ def test_the_legal_figures_of_a_year_and_the_year_before(zone, union_a, officer,
     assert figures["mediation_success_rate"] == {"value": 66.7, "previous": 0.0}
     assert figures["mediations_within_limit"] == {"value": 66.7, "previous": 100.0}
     assert figures["disputes_to_arbitration"] == {"value": 1, "previous": 0}
-    union_only = kpis.disputes(union_a, 2024)
+    union_only = registry.kpis["legal.disputes"].compute(union_a, 2024)
     assert union_only["disputes"]["value"] == 1 and union_only["mediation_success_rate"]["value"] == 0.0
     sentence = kpis.sentences(zone, figures)[0]
     assert "劳动争议调解案件4件" in sentence and "调解成功率66.7%" in sentence

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from gonghui.core import registry
 from gonghui.mutual_aid import kpis, services
 from gonghui.mutual_aid.models import LedgerEntry
 from gonghui.mutual_aid.tests.factories import (
@@ -43,13 +44,20 @@ def test_the_figures_of_a_year_and_the_year_before(
     )
     paid_on = LedgerEntry.objects.get().paid_on
     with django_assert_num_queries(1):
-        enrolments = kpis.enrolments(zone, 2024)
+        enrolments = registry.kpis["mutual_aid.enrolments"].compute(zone, 2024)
     assert enrolments["mutual_aid_enrolments"] == {"value": 2, "previous": 0}  # one person, two plans: 2 人次
-    assert kpis.enrolments(zone, 2026)["mutual_aid_enrolments"]["value"] == 1  # the three-year plan
-    assert kpis.enrolments(union_b, 2024)["mutual_aid_enrolments"]["value"] == 0
-    assert kpis.claims(zone, 2024)["mutual_aid_claims"] == {"value": 1, "previous": 0}
+    assert (
+        registry.kpis["mutual_aid.enrolments"].compute(zone, 2026)["mutual_aid_enrolments"]["value"] == 1
+    )  # the three-year plan
+    assert (
+        registry.kpis["mutual_aid.enrolments"].compute(union_b, 2024)["mutual_aid_enrolments"]["value"] == 0
+    )
+    assert registry.kpis["mutual_aid.claims"].compute(zone, 2024)["mutual_aid_claims"] == {
+        "value": 1,
+        "previous": 0,
+    }
     with django_assert_num_queries(1):
-        payments = kpis.payments(zone, paid_on.year)
+        payments = registry.kpis["mutual_aid.payments"].compute(zone, paid_on.year)
     with django_assert_num_queries(1):
         payments |= kpis.days_to_pay(zone, paid_on.year)
     assert payments["mutual_aid_claims_paid"] == {"value": 1, "previous": 0}

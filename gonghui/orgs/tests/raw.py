@@ -1,10 +1,10 @@
-"""The coverage KPIs computed from the raw rows (enterprises and their unions): what the roll-up must
-always equal."""
+"""The coverage KPIs and the chart by category computed from the raw rows (enterprises and their
+unions): what the roll-up must always equal."""
 
 from django.db.models import Count
 
 from gonghui.core.figures import Figures, both_years, rate, split, year_bounds
-from gonghui.orgs.kpis import IN_CATEGORY, existing, in_subtree, standing_at
+from gonghui.orgs.kpis import CATEGORIES, IN_CATEGORY, existing, in_subtree, standing_at
 from gonghui.orgs.models import Enterprise, Organisation
 
 
@@ -22,3 +22,14 @@ def raw_coverage(root: Organisation, year: int) -> Figures:
         for when in ("value", "previous")
     }
     return figures
+
+
+def raw_coverage_by_category(root: Organisation, year: int) -> list[list[int]]:
+    """[targets by category, covered by category] at the year's end."""
+    covered = standing_at("union__", year_bounds(year)[1])
+    aggregates = {}
+    for c, (_label, category) in CATEGORIES.items():
+        aggregates[f"t_{c}"] = Count("pk", filter=category)
+        aggregates[f"c_{c}"] = Count("pk", filter=category & covered)
+    row = Enterprise.objects.filter(in_subtree(root) & existing(year)).aggregate(**aggregates)
+    return [[row[f"{kind}_{c}"] for c in CATEGORIES] for kind in ("t", "c")]

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from gonghui.core import registry
 from gonghui.demo.fake import Faker
 from gonghui.members.tests.factories import SETUP
-from gonghui.orgs.kpis import coverage
+from gonghui.orgs.charts import coverage_by_category
 from gonghui.orgs.models import Enterprise, EnterpriseMonth, Organisation
 from gonghui.orgs.services import (
     enterprise_create,
@@ -23,7 +24,9 @@ from gonghui.orgs.services import (
     organisation_create,
     organisation_dissolve,
 )
-from gonghui.orgs.tests.raw import raw_coverage
+from gonghui.orgs.tests.raw import raw_coverage, raw_coverage_by_category
+
+coverage = registry.kpis["orgs.coverage"].compute
 
 fake = Faker(seed=12)
 YEARS = range(2020, 2026)
@@ -80,6 +83,8 @@ def check(organisations):
         root.refresh_from_db()
         for year in YEARS:
             assert coverage(root, year) == raw_coverage(root, year), (root.code, year)
+            bars = [values for _name, values in coverage_by_category(root, year).series]
+            assert bars == raw_coverage_by_category(root, year), (root.code, year)
 
 
 class RollupsEqualTheRawFigures(TestCase):
@@ -178,6 +183,9 @@ def test_one_query_whatever_the_size(world, enterprises, django_assert_num_queri
     with django_assert_num_queries(1):
         figures = coverage(city, 2024)
     assert figures["target_enterprises"]["value"] == enterprises
+    with django_assert_num_queries(1):
+        chart = coverage_by_category(city, 2024)
+    assert chart.series[0][1] == [0, enterprises, 0]  # 150 workers each, neither key nor new form
 
 
 def test_the_admin_keeps_the_roll_ups(world):

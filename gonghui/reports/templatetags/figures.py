@@ -45,6 +45,12 @@ def is_nested(value) -> bool:
 
 
 @register.filter
+def nested_total(value) -> int:
+    """The sum of a nested figure's counts ({"national": {"labour_model": 1, …}, …})."""
+    return sum(nested_total(v) for v in value.values()) if isinstance(value, dict) else value
+
+
+@register.filter
 def nested_rows(value, kpi=None) -> list[tuple[str, list[tuple[str, object]]]]:
     """{"national": {"labour_model": 1, …}, …} → [("全国", [("劳动模范", 1), …]), …], each key named by
     the KPI's parts where it gives a label (the key itself otherwise)."""

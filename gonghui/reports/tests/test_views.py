@@ -12,6 +12,7 @@ from gonghui.members.services import member_transfer
 from gonghui.members.tests.factories import make_member
 from gonghui.orgs.tests.factories import OrganisationFactory
 from gonghui.reports.selectors import kpi_definitions
+from gonghui.reports.tests.test_selectors import KPI_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,10 @@ def test_a_worker_sees_no_figures(client, worker):
 
 def test_the_officer_sees_their_subtree_with_last_year(client, officer, world, django_assert_max_num_queries):
     client.force_login(officer)
-    # session, user, the officer's organisation, the organisation asked for, the KPI groups, the
+    # session, user, the officer's organisation, the organisation asked for, the KPIs, the
     # navigation's scope check, the organisation choices and the year check (roll-up spans), the
     # session's idle-timeout stamp (3)
-    with django_assert_max_num_queries(6 + len(list(registry.kpis)) + 2 * len(list(registry.rollups)) + 5):
+    with django_assert_max_num_queries(6 + KPI_QUERIES + 2 * len(list(registry.rollups)) + 5):
         response = client.get(reverse("reports:kpis"), {"org": "ZONE", "year": 2024})
     rows = {row["kpi"].key: row for row in response.context["rows"]}
     assert list(rows) == list(kpi_definitions())
@@ -101,6 +102,28 @@ def test_rows_behind_a_figure_and_their_download(client, officer, world):
     assert all(sheet.cell(row=r, column=2).data_type == "s" for r in (3, 4))
     entry = AuditLog.objects.get(action="report.rows_export")
     assert entry.detail == {"kpi": "members_new", "year": 2024, "rows": 2}
+
+
+def test_the_rows_page_by_cursor(client, officer, zone, django_assert_num_queries):
+    for n in range(55):
+        OrganisationFactory(code=f"N{n:02d}", parent=zone, established_on=date(2024, 4, 1))
+    client.force_login(officer)
+    url, query = reverse("reports:rows", args=["unions_new"]), {"org": "ZONE", "year": 2024}
+    client.get(url, query)
+    # session, user, the officer's organisation, the organisation asked for, the year check (7 roll-up
+    # spans), the page, the figure (its group's one statement)
+    queries = 13
+    with django_assert_num_queries(queries):
+        first = client.get(url, query)
+    assert [line[0] for line in first.context["lines"]] == [f"N{n:02d}" for n in range(50)]
+    assert first.context["page"].has_next
+    with django_assert_num_queries(queries):  # the same for a later page: a range of the index, no OFFSET
+        second = client.get(url, {**query, "cursor": first.context["page"].next_cursor})
+    assert [line[0] for line in second.context["lines"]] == [f"N{n:02d}" for n in range(50, 55)]
+    assert second.context["page"].has_previous and not second.context["page"].has_next
+    tampered = client.get(url, {**query, "cursor": first.context["page"].next_cursor[:-2] + "xx"})
+    assert [line[0] for line in tampered.context["lines"]] == [f"N{n:02d}" for n in range(50)]
+    assert "分页位置已失效" in tampered.content.decode()
 
 
 def test_rows_are_scoped_and_unknown_figures_not_found(client, officer, admin_a, world):
