@@ -10,20 +10,22 @@ Counting follows 民法典 art. 201–203: the day of the event is not counted; 
 day is a public holiday or a rest day ends on the next working day; a pause from day p to day q
 does not count the days after p up to and including q, so the material's arrival day restarts the
 count the day after. One step of a clock's life = one function here; every one recomputes due_on,
-which lists sort by (overdue cases first).
+and the case's deadline from its clocks (store_deadlines), which the lists sort by.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core import workdays
 from gonghui.core.errors import field_error
-from gonghui.legal.models import Clock, ClockPause, Unit
+from gonghui.legal.models import NO_DEADLINE, Clock, ClockPause, Unit
 
 AID_LAW = gettext_lazy("《中华人民共和国法律援助法》第四十三条")
 MEDIATION_LAW = gettext_lazy("《中华人民共和国劳动争议调解仲裁法》第十四条")
@@ -185,6 +187,31 @@ def _refresh(clock: Clock, today: date) -> None:
     clock.due_on = _due(clock, today)
 
 
+def _running_clocks(model, clock_model=Clock, pause_model=ClockPause):
+    """The clocks of the outer case that can run out: not stopped, not paused."""
+    open_pause = pause_model._default_manager.filter(clock=OuterRef("pk"), ended_on__isnull=True)
+    return clock_model._default_manager.filter(
+        **{_owner(model): OuterRef("pk")}, stopped_on__isnull=True
+    ).exclude(Exists(open_pause))
+
+
+def store_deadlines(cases: QuerySet, clock_model=Clock, pause_model=ClockPause) -> None:
+    """Sets each case's deadline from its clocks, in one UPDATE: the running clock due first,
+    NO_DEADLINE when none runs. A paused clock's due_on moves with the days, so it is left out (as
+    it cannot run out); a running one's stays put, so the stored deadline needs no nightly update.
+    The clock models are the migration's when it fills the column."""
+    first = _running_clocks(cases.model, clock_model, pause_model).order_by("due_on").values("due_on")[:1]
+    cases.update(deadline=Coalesce(Subquery(first), Value(NO_DEADLINE)))
+
+
+def _settle(case) -> None:
+    """The case's deadline after a step of one of its clocks, on the row and on the instance (a
+    move saves the case after its effect on the clocks)."""
+    cases = type(case)._default_manager.filter(pk=case.pk)
+    store_deadlines(cases)
+    case.deadline = cases.values_list("deadline", flat=True).get()
+
+
 # ---- a clock's life: called by legal.workflow inside the case's transaction ----------------------
 
 
@@ -193,6 +220,7 @@ def start(*, case, limit: str, on: date) -> Clock:
     clock = Clock(limit=limit, unit=spec.unit, length=spec.length, started_on=on, **{_owner(case): case})
     _refresh(clock, on)
     clock.save()
+    _settle(case)
     return clock
 
 
@@ -211,6 +239,7 @@ def stop(*, case, limit: str, on: date) -> Clock | None:
         clock.refresh_from_db()
     clock.stopped_on = on
     clock.save(update_fields=["stopped_on"])
+    _settle(case)
     return clock
 
 
@@ -232,6 +261,7 @@ def pause(*, case, limit: str, on: date, reason: str) -> Clock:
     ClockPause.objects.create(clock=clock, started_on=on, reason=reason)
     _refresh(clock, on)
     clock.save(update_fields=["due_on"])
+    _settle(case)
     return clock
 
 
@@ -246,6 +276,7 @@ def resume(*, case, limit: str, on: date) -> Clock:
     open_pause.save(update_fields=["ended_on"])
     _refresh(clock, on)
     clock.save(update_fields=["due_on"])
+    _settle(case)
     return clock
 
 
@@ -267,8 +298,11 @@ def extend(*, case, limit: str, days: int, on: date) -> Clock:
     clock.extension += days
     _refresh(clock, on)
     clock.save(update_fields=["extension", "due_on"])
+    _settle(case)
     return clock
 
 
-def _owner(case) -> str:
-    return {"AidCase": "aid_case", "Dispute": "dispute"}[type(case).__name__]
+def _owner(case_or_model) -> str:
+    """The clock's foreign key to the kind of case (by name: a migration's models are other classes)."""
+    model = case_or_model if isinstance(case_or_model, type) else type(case_or_model)
+    return {"AidCase": "aid_case", "Dispute": "dispute"}[model.__name__]

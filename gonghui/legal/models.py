@@ -11,6 +11,8 @@ The workflows' rules live in legal.workflow; the clocks' in legal.clocks. These 
 clocks and history.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -154,6 +156,9 @@ class Topic(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+NO_DEADLINE = date(9999, 12, 31)  # a case's deadline when none of its clocks is running
+
+
 class CaseQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(state__in=self.model.FINAL_STATES)
@@ -262,13 +267,20 @@ class AidCase(LegalCase):
     refusal_reasons = models.TextField(_("不予援助理由"), blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.APPLIED)
     state_on = models.DateField(_("办理日期"))
+    # the running clock due first (a paused one cannot run out), kept by legal.clocks with every step
+    # of a clock's life; the lists sort by it: past-due cases come first without a nightly job
+    deadline = models.DateField(_("最近届满日"), default=NO_DEADLINE, editable=False)
     visibility = _case_visibility("lawyer")
 
     class Meta:
         verbose_name = _("法律援助案件")
         verbose_name_plural = _("法律援助案件")
         ordering = ["-applied_on", "-id"]
-        indexes = [models.Index(fields=["org", "applied_on"], name="aidcase_org_date_idx")]
+        indexes = [
+            models.Index(fields=["org", "applied_on"], name="aidcase_org_date_idx"),
+            # the list's order (legal.selectors.AID_KEYS)
+            models.Index(fields=["deadline", "-applied_on", "-id"], name="aidcase_deadline_idx"),
+        ]
 
     def __str__(self):
         return _("法律援助 %(number)s") % {"number": self.number}
@@ -353,13 +365,20 @@ class Dispute(LegalCase):
         _("司法确认"), max_length=10, choices=Confirmation.choices, blank=True, default=Confirmation.NONE
     )
     confirmation_on = models.DateField(_("司法确认日期"), null=True, blank=True)
+    # the running clock due first (a paused one cannot run out), kept by legal.clocks with every step
+    # of a clock's life; the lists sort by it: past-due cases come first without a nightly job
+    deadline = models.DateField(_("最近届满日"), default=NO_DEADLINE, editable=False)
     visibility = _case_visibility("mediator")
 
     class Meta:
         verbose_name = _("劳动争议调解")
         verbose_name_plural = _("劳动争议调解")
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["org", "received_on"], name="dispute_org_date_idx")]
+        indexes = [
+            models.Index(fields=["org", "received_on"], name="dispute_org_date_idx"),
+            # the list's order (legal.selectors.DISPUTE_KEYS)
+            models.Index(fields=["deadline", "-received_on", "-id"], name="dispute_deadline_idx"),
+        ]
         constraints = [
             # 调解成功 and everything after an outcome carry the outcome: no case closes without one
             models.CheckConstraint(

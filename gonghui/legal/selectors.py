@@ -1,54 +1,45 @@
 """Reads of the legal service: lists in the reader's scope with each case's clock, overdue cases
 first; the officers' to-do counts; a worker's own cases."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import (
     Case,
     DateField,
-    Exists,
+    F,
     IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import NullIf
 from django.utils import timezone
 
 from gonghui.core.scope import scope_of
 from gonghui.legal import clocks, workflow
-from gonghui.legal.models import AidCase, Clock, ClockPause, Consultation, Dispute, Lawyer
+from gonghui.legal.models import NO_DEADLINE, AidCase, Clock, Consultation, Dispute, Lawyer
 
 NEAR_DAYS = 2  # a case whose clock runs out within two days is "near its deadline"
-NO_DEADLINE = date(9999, 12, 31)  # sorts the cases whose clocks have all stopped after the rest
 
-# The lists' orders, as keyset keys (gonghui.core.keyset): unique, NOT NULL, the id last.
-DISPUTE_KEYS = ["-overdue", "due_key", "-received_on", "-pk"]
-AID_KEYS = ["-overdue", "due_key", "-applied_on", "-pk"]
+# The lists' orders, as keyset keys (gonghui.core.keyset): unique, NOT NULL, the id last. By the stored
+# deadline: past-due cases first, then by the deadline, then those with no running clock, newest first.
+DISPUTE_KEYS = ["deadline", "-received_on", "-pk"]
+AID_KEYS = ["deadline", "-applied_on", "-pk"]
 CONSULTATION_KEYS = ["state", "-asked_on", "-pk"]  # 待答复 (requested) before 已答复
 
 
-def _running(owner: str):
-    """The case's running clocks, paused ones excluded (they cannot run out)."""
-    open_pause = ClockPause.objects.filter(clock=OuterRef("pk"), ended_on__isnull=True)
-    return Clock.objects.filter(**{owner: OuterRef("pk")}, stopped_on__isnull=True).exclude(
-        Exists(open_pause)
-    )
-
-
-def _with_clocks(qs: QuerySet, owner: str, today) -> QuerySet:
-    """Each case with next_due (its running clock due first) and overdue, for the lists' order:
-    overdue first, then by the deadline, then the cases whose clocks have all stopped, newest first;
-    clocks and their pauses prefetched (two queries). due_key is next_due never NULL, for a keyset page."""
-    next_due = Subquery(_running(owner).order_by("due_on").values("due_on")[:1])
+def _with_clocks(qs: QuerySet, today) -> QuerySet:
+    """Each case with next_due (its deadline, None when no clock runs) and overdue (as of today), and
+    its clocks and their pauses prefetched (two queries)."""
     return qs.annotate(
-        next_due=next_due,
-        due_key=Coalesce(next_due, Value(NO_DEADLINE), output_field=DateField()),
-        overdue=Case(When(next_due__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        next_due=NullIf(F("deadline"), Value(NO_DEADLINE), output_field=DateField()),
+        overdue=Case(When(deadline__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()),
     ).prefetch_related(Prefetch("clocks", queryset=Clock.objects.prefetch_related("pauses")))
+
+
+def _near(today):
+    return {"deadline__lte": today + timedelta(days=NEAR_DAYS)}
 
 
 def _read_clocks(cases, today) -> list:
@@ -66,9 +57,9 @@ def dispute_list(
         qs = qs.filter(state=state)
     if year:
         qs = qs.filter(received_on__year=year)
-    qs = _with_clocks(qs, "dispute", today)
     if due:
-        qs = qs.filter(next_due__lte=today + timedelta(days=NEAR_DAYS))
+        qs = qs.filter(**_near(today))
+    qs = _with_clocks(qs, today)
     return qs.order_by(*DISPUTE_KEYS)
 
 
@@ -79,9 +70,9 @@ def aid_list(user, *, state: str = "", year: int | None = None, due: bool = Fals
         qs = qs.filter(state=state)
     if year:
         qs = qs.filter(applied_on__year=year)
-    qs = _with_clocks(qs, "aid_case", today)
     if due:
-        qs = qs.filter(next_due__lte=today + timedelta(days=NEAR_DAYS))
+        qs = qs.filter(**_near(today))
+    qs = _with_clocks(qs, today)
     return qs.order_by(*AID_KEYS)
 
 
@@ -113,21 +104,19 @@ def history(case) -> QuerySet:
     return case.events.select_related("by").order_by("on", "at", "pk")
 
 
-def _due_count(model, owner: str, user) -> int | None:
+def _due_count(model, user) -> int | None:
     if not scope_of(user).can("legal.case_files"):
         return None
-    soon = timezone.localdate() + timedelta(days=NEAR_DAYS)
-    running = _running(owner).filter(due_on__lte=soon)
-    return model.objects.visible_to(user).filter(Exists(running)).count()
+    return model.objects.visible_to(user).filter(**_near(timezone.localdate())).count()
 
 
 def disputes_due_count(user) -> int | None:
     """Mediations whose clock runs out within two days or has run out (to-do of staff and mediators)."""
-    return _due_count(Dispute, "dispute", user)
+    return _due_count(Dispute, user)
 
 
 def aid_due_count(user) -> int | None:
-    return _due_count(AidCase, "aid_case", user)
+    return _due_count(AidCase, user)
 
 
 def mine(user) -> dict:
@@ -135,12 +124,8 @@ def mine(user) -> dict:
     today = timezone.localdate()
     return {
         "consultations": list(Consultation.objects.visible_to(user).order_by("-asked_on", "-pk")),
-        "aid_cases": _read_clocks(
-            list(_with_clocks(AidCase.objects.visible_to(user), "aid_case", today)), today
-        ),
-        "disputes": _read_clocks(
-            list(_with_clocks(Dispute.objects.visible_to(user), "dispute", today)), today
-        ),
+        "aid_cases": _read_clocks(list(_with_clocks(AidCase.objects.visible_to(user), today)), today),
+        "disputes": _read_clocks(list(_with_clocks(Dispute.objects.visible_to(user), today)), today),
     }
 
 

@@ -13,7 +13,7 @@ from gonghui.core import keyset
 from gonghui.core.tests.keyset_pages import clones, pages
 from gonghui.core.tests.plans import full_scans
 from gonghui.legal import selectors, services
-from gonghui.legal.models import AidCase, Consultation, Dispute
+from gonghui.legal.models import NO_DEADLINE, AidCase, Consultation, Dispute
 from gonghui.legal.tests.factories import advance, make_aid, make_dispute
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,9 @@ _numbers = count(5000)
 
 
 def copies(case, n: int, **vary) -> list:
-    """n copies of a case, each with a number of its own in the case's year."""
+    """n copies of a case, each with a number of its own in the case's year, without clocks."""
     year = case.number.rsplit("-", 1)[0]
-    return clones(case, n, number=lambda i: f"{year}-{next(_numbers)}", **vary)
+    return clones(case, n, number=lambda i: f"{year}-{next(_numbers)}", deadline=NO_DEADLINE, **vary)
 
 
 def consultation(org, person, by):
