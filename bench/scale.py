@@ -4,6 +4,7 @@ city, in one run (on demand, not in the test suite):
     python -m bench.scale [--members 1000000] [--databases postgres,sqlite] [--unions 10] [--repeat 5]
     python -m bench.scale --province 10000000      # PostgreSQL: a province's people loaded by COPY
     python -m bench.scale --members 30000 --province 10000000 --databases postgres   # no city first
+    python -m bench.scale --on CITY_URL --against DEMO_URL [--rounds 3]   # kept databases, in turns
 
 For each database: a fresh one, migrated, `gonghui demo --no-serve` (30,000 members, every pillar),
 ANALYZE, then each page below timed as the zone's federation staff (`zone-admin`) and as a union's
@@ -190,6 +191,28 @@ def _run(env: dict, *args: str) -> tuple[str, float]:
 def _time_pages(env: dict, repeat: int) -> dict:
     stdout, _ = _run(env, "-m", "bench.scale", "--child-time", "--repeat", str(repeat))
     return json.loads(stdout.strip().splitlines()[-1])
+
+
+def _in_turns(demo_env: dict, city_env: dict, rounds: int, repeat: int) -> tuple[dict, dict]:
+    """The demo's and the city's pages timed alternately, each page's median over the rounds, so that
+    the machine's drifting load weighs on both alike."""
+    runs: dict[str, list[dict]] = {"demo": [], "city": []}
+    for _ in range(rounds):
+        runs["demo"].append(_time_pages(demo_env, repeat))
+        runs["city"].append(_time_pages(city_env, repeat))
+
+    def median_of(samples: list[dict]) -> dict:
+        out: dict = {}
+        for user in USERS:
+            out[user] = {}
+            for label, _path in PAGES:
+                times = [run[user][label] for run in samples]
+                out[user][label] = (
+                    None if None in times else [statistics.median(t[0] for t in times), times[0][1]]
+                )
+        return out
+
+    return median_of(runs["demo"]), median_of(runs["city"])
 
 
 def _rosters(workdir: Path, members: int, unions: int) -> list[Path]:
@@ -407,6 +430,12 @@ def main() -> None:
         help="time a kept city database again (after --province if given) against the demo's times of "
         "the run that built it (kept in --workdir)",
     )
+    parser.add_argument(
+        "--against",
+        metavar="DATABASE_URL",
+        help="with --on: a demo database timed in turns with the city instead of the demo's kept times",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: turns of each")
     parser.add_argument("--child-time", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_time:
@@ -426,13 +455,19 @@ def main() -> None:
     if args.on:
         kind = "postgres" if args.on.startswith("postgres") else "sqlite"
         env = {**os.environ, **ENV, "DATABASE_URL": args.on, "GONGHUI_VAR_DIR": str(workdir / f"var-{kind}")}
-        demo = json.loads((workdir / f"demo-{kind}.json").read_text())
         members = args.members
         if args.province:
             province(env, args.province, log)
             members = args.province
         Database(kind, workdir).analyze(env)
-        _table(kind, demo, _time_pages(env, args.repeat), members, log)
+        if args.against:
+            demo_env = {**env, "DATABASE_URL": args.against}
+            Database(kind, workdir).analyze(demo_env)
+            demo, city = _in_turns(demo_env, env, args.rounds, args.repeat)
+        else:
+            demo = json.loads((workdir / f"demo-{kind}.json").read_text())
+            city = _time_pages(env, args.repeat)
+        _table(kind, demo, city, members, log)
         return
     started = time.perf_counter()
     city = args.members > DEMO_MEMBERS
