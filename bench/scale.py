@@ -296,6 +296,9 @@ def province(env: dict, target: int, log) -> None:
     names = _province_names()
     with psycopg.connect(env["DATABASE_URL"]) as c:
         have = c.execute("SELECT count(*) FROM members_membership WHERE ended_on IS NULL").fetchone()[0]
+        if have >= target:
+            log(f"  province: the zone holds {have:,} members already, none added")
+            return
         zone_id, zone_path, zone_depth = c.execute(
             "SELECT id, path, depth FROM orgs_organisation WHERE code='ZONE'"
         ).fetchone()
