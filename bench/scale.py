@@ -3,6 +3,8 @@ city, in one run (on demand, not in the test suite):
 
     python -m bench.scale [--members 1000000] [--databases postgres,sqlite] [--unions 10] [--repeat 5]
     python -m bench.scale --province 10000000      # PostgreSQL: a province's people loaded by COPY
+    python -m bench.scale --members 30000 --province 10000000 --databases postgres   # no city first
+    python -m bench.scale --on CITY_URL --against DEMO_URL [--rounds 3]   # kept databases, in turns
 
 For each database: a fresh one, migrated, `gonghui demo --no-serve` (30,000 members, every pillar),
 ANALYZE, then each page below timed as the zone's federation staff (`zone-admin`) and as a union's
@@ -12,9 +14,11 @@ the zone, each given a generated roster (fictional people, fixed seeds) through 
 (`gonghui import-members`), so that the zone holds --members members; ANALYZE; the same pages again,
 and each page's ratio to its demo time. The target is no page above 1.5×.
 
+--members 30000 (the demo's own) imports no city: the demo's pages are timed, then --province's.
 --province adds, on PostgreSQL only, people and memberships by COPY (prepared values, not through
-the import: 10,000,000 rows through it would take hours) until the zone holds that many, and times
-the member list, its searches and the home page with the city's KPIs.
+the import: 10,000,000 rows through it would take hours; see province() for the indexes) until the
+zone holds that many, VACUUM ANALYZE, prints what the people and memberships weigh, and times every
+page again beside the demo's.
 """
 
 import argparse
@@ -39,6 +43,7 @@ ENV = {
 }
 ENTERPRISES = ["明月锂电有限公司", "赣西新能源有限公司", "秀江电池材料有限公司", "袁山储能科技有限公司"]
 USERS = ["zone-admin", "union-admin"]
+DEMO_MEMBERS = 30_000  # what `gonghui demo` loads
 PAGES = [
     ("home (dashboard)", "/"),
     ("member list, first page", "/members/"),
@@ -188,6 +193,28 @@ def _time_pages(env: dict, repeat: int) -> dict:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def _in_turns(demo_env: dict, city_env: dict, rounds: int, repeat: int) -> tuple[dict, dict]:
+    """The demo's and the city's pages timed alternately, each page's median over the rounds, so that
+    the machine's drifting load weighs on both alike."""
+    runs: dict[str, list[dict]] = {"demo": [], "city": []}
+    for _ in range(rounds):
+        runs["demo"].append(_time_pages(demo_env, repeat))
+        runs["city"].append(_time_pages(city_env, repeat))
+
+    def median_of(samples: list[dict]) -> dict:
+        out: dict = {}
+        for user in USERS:
+            out[user] = {}
+            for label, _path in PAGES:
+                times = [run[user][label] for run in samples]
+                out[user][label] = (
+                    None if None in times else [statistics.median(t[0] for t in times), times[0][1]]
+                )
+        return out
+
+    return median_of(runs["demo"]), median_of(runs["city"])
+
+
 def _rosters(workdir: Path, members: int, unions: int) -> list[Path]:
     from gonghui.rosters.tests.files import roster_rows, write_xlsx
 
@@ -202,7 +229,8 @@ def _rosters(workdir: Path, members: int, unions: int) -> list[Path]:
 
 
 def _table(kind: str, demo: dict, city: dict, members: int, log) -> None:
-    log(f"\n{kind}: ms, median; city = {members:,} members in the zone")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    log(f"\n{kind}: ms, median; city = {members:,} members in the zone; load average {load} after")
     log("| page | user | demo ms | city ms | ratio |\n|---|---|---|---|---|")
     for user in USERS:
         for label, _path in PAGES:
@@ -213,101 +241,179 @@ def _table(kind: str, demo: dict, city: dict, members: int, log) -> None:
             log(f"| {label} | {user} | {d[0]:.1f} | {c[0]:.1f} | {c[0] / d[0]:.2f}× |")
 
 
-def province(env: dict, target: int, log) -> None:
-    """Adds people and active memberships by COPY to new unions under the zone until it holds
-    target members, keeping the members' roll-up of each union and of those above it."""
-    import psycopg
+SURNAMES, GIVEN = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华",
+)
+# A person's generated name is a function of their id modulo this (surname × given × given).
+NAME_CYCLE = len(SURNAMES) * len(GIVEN) ** 2
+PROVINCE_TABLES = ("members_person", "members_membership")
 
+
+def _province_names() -> list[tuple[str, str, str]]:
+    """(name, initials, pinyin) of each generated name, by the person's id modulo NAME_CYCLE: the
+    pinyin computed once a name (11,520 of them), not once a row."""
     from gonghui.core.pinyin import name_initials, name_pinyin
 
-    surnames, given = (
-        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
-        "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华",
-    )
+    names = []
+    for i in range(NAME_CYCLE):
+        name = (
+            SURNAMES[i % len(SURNAMES)]
+            + GIVEN[(i // len(SURNAMES)) % len(GIVEN)]
+            + GIVEN[i // (len(SURNAMES) * len(GIVEN))]
+        )
+        names.append((name, name_initials(name), name_pinyin(name)))
+    return names
+
+
+def _secondary_indexes(c) -> list[tuple[str, str]]:
+    """The people's and memberships' indexes that back no constraint, as the migrations made them
+    (name, CREATE INDEX statement from pg_indexes)."""
+    return c.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema()"
+        " AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
+        " WHERE k.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)"
+        " ORDER BY i.tablename, i.indexname",
+        [list(PROVINCE_TABLES)],
+    ).fetchall()
+
+
+def province(env: dict, target: int, log) -> None:
+    """Adds people and active memberships by COPY to new unions under the zone (a million each) until
+    it holds target members, and adds their roll-up rows (members.rollups: started and new in June
+    2023, for each new union and the organisations above it; the new unions have no founding date,
+    so the unions' roll-up has nothing to add). The rows are what the import would write for a
+    roster without the optional columns: no employer, card or encrypted ID number (never revealed
+    here), an ID hash that cannot collide with a real one.
+
+    A bulk load, so the indexes that back no constraint (the searches', the memberships' by union,
+    the partial unique index of one active membership, the trigram index) are dropped first and
+    built again after the last COPY, each from the statement pg_indexes held for it: maintaining
+    them row by row through ten million random positions is most of a load's time. The primary keys
+    and the ID hash's unique constraint stay (they grow at their right end here)."""
+    import psycopg
+
+    names = _province_names()
     with psycopg.connect(env["DATABASE_URL"]) as c:
         have = c.execute("SELECT count(*) FROM members_membership WHERE ended_on IS NULL").fetchone()[0]
-        zone_id, zone_path = c.execute("SELECT id, path FROM orgs_organisation WHERE code='ZONE'").fetchone()
+        if have >= target:
+            log(f"  province: the zone holds {have:,} members already, none added")
+            return
+        zone_id, zone_path, zone_depth = c.execute(
+            "SELECT id, path, depth FROM orgs_organisation WHERE code='ZONE'"
+        ).fetchone()
         ancestors = [
             r[0]
             for r in c.execute("SELECT id FROM orgs_organisation WHERE %s LIKE path || '%%'", [zone_path])
         ]
         person_next = c.execute("SELECT coalesce(max(id), 0) + 1 FROM members_person").fetchone()[0]
         member_next = c.execute("SELECT coalesce(max(id), 0) + 1 FROM members_membership").fetchone()[0]
-        batch, k = 1_000_000, 0
+        c.execute("SET synchronous_commit = off")
+        c.execute("SET maintenance_work_mem = '1GB'")
+        indexes = _secondary_indexes(c)
+        for name, _statement in indexes:
+            c.execute(f'DROP INDEX "{name}"')
+        c.commit()
+        log(f"  province: {len(indexes)} indexes dropped for the load: {', '.join(n for n, _ in indexes)}")
+        batch = 1_000_000
+        k = c.execute("SELECT count(*) FROM orgs_organisation WHERE code LIKE 'PROV%%'").fetchone()[0]
         started = time.perf_counter()
-        while have < target:
-            n = min(batch, target - have)
-            code = f"PROV{k:03d}"
-            union_id = c.execute(
-                "INSERT INTO orgs_organisation (code, name, kind, parent_id, path, depth, address, phone)"
-                " VALUES (%s, %s, 'enterprise_union', %s, %s, 2, '', '') RETURNING id",
-                [code, f"基准省域工会{k:03d}", zone_id, f"{zone_path}{code}/"],
-            ).fetchone()[0]
-            with c.cursor().copy(
-                "COPY members_person (id, name, name_initials, name_pinyin, id_hash, id_encrypted, id_masked,"
-                " birth_year, gender, mobile, ethnicity, education, occupation, skill_level, created_at)"
-                " FROM STDIN"
-            ) as copy:
-                for i in range(n):
-                    pid = person_next + i
-                    name = (
-                        surnames[pid % 20]
-                        + given[(pid // 20) % len(given)]
-                        + given[(pid // 480) % len(given)]
-                    )
-                    copy.write_row(
-                        (
-                            pid,
-                            name,
-                            name_initials(name),
-                            name_pinyin(name),
-                            f"prov{pid:060d}",
-                            "x",
-                            f"**************{pid % 10000:04d}",
-                            1980 + pid % 25,
-                            "MF"[pid % 2],
-                            f"1{(pid * 7919) % 10**10:010d}",
-                            "",
-                            "",
-                            "",
-                            "",
-                            "2025-01-01T00:00:00Z",
+        try:
+            while have < target:
+                n = min(batch, target - have)
+                code = f"PROV{k:03d}"
+                union_id = c.execute(
+                    "INSERT INTO orgs_organisation (code, name, kind, parent_id, path, depth, address, phone)"
+                    " VALUES (%s, %s, 'enterprise_union', %s, %s, %s, '', '') RETURNING id",
+                    [code, f"基准省域工会{k:03d}", zone_id, f"{zone_path}{code}/", zone_depth + 1],
+                ).fetchone()[0]
+                with c.cursor().copy(
+                    "COPY members_person (id, name, name_initials, name_pinyin, id_hash, id_encrypted,"
+                    " id_masked, birth_year, gender, mobile, ethnicity, education, occupation, skill_level,"
+                    " created_at) FROM STDIN"
+                ) as copy:
+                    for pid in range(person_next, person_next + n):
+                        name, initials, pinyin = names[pid % NAME_CYCLE]
+                        copy.write_row(
+                            (
+                                pid,
+                                name,
+                                initials,
+                                pinyin,
+                                f"prov{pid:060d}",
+                                "x",
+                                f"**************{pid % 10000:04d}",
+                                1980 + pid % 25,
+                                "MF"[pid % 2],
+                                f"1{(pid * 7919) % 10**10:010d}",
+                                "",
+                                "",
+                                "",
+                                "",
+                                "2025-01-01T00:00:00Z",
+                            )
                         )
-                    )
-            with c.cursor().copy(
-                "COPY members_membership (id, person_id, union_id, card_number, started_on, start_reason,"
-                " end_reason, note, created_at) FROM STDIN"
-            ) as copy:
-                for i in range(n):
-                    copy.write_row(
-                        (
-                            member_next + i,
-                            person_next + i,
-                            union_id,
-                            "",
-                            "2023-06-01",
-                            "joined",
-                            "",
-                            "",
-                            "2025-01-01T00:00:00Z",
+                with c.cursor().copy(
+                    "COPY members_membership (id, person_id, union_id, card_number, started_on, start_reason,"
+                    " end_reason, note, created_at) FROM STDIN"
+                ) as copy:
+                    for i in range(n):
+                        copy.write_row(
+                            (
+                                member_next + i,
+                                person_next + i,
+                                union_id,
+                                "",
+                                "2023-06-01",
+                                "joined",
+                                "",
+                                "",
+                                "2025-01-01T00:00:00Z",
+                            )
                         )
+                for organisation_id in [*ancestors, union_id]:
+                    c.execute(
+                        "INSERT INTO members_membermonth (organisation_id, month, started, ended, new)"
+                        " VALUES (%s, '2023-06-01', %s, 0, %s) ON CONFLICT (organisation_id, month)"
+                        " DO UPDATE SET started = members_membermonth.started + EXCLUDED.started,"
+                        " new = members_membermonth.new + EXCLUDED.new",
+                        [organisation_id, n, n],
                     )
-            for organisation_id in [*ancestors, union_id]:
-                c.execute(
-                    "INSERT INTO members_membermonth (organisation_id, month, started, ended, new)"
-                    " VALUES (%s, '2023-06-01', %s, 0, %s) ON CONFLICT (organisation_id, month)"
-                    " DO UPDATE SET started = members_membermonth.started + EXCLUDED.started,"
-                    " new = members_membermonth.new + EXCLUDED.new",
-                    [organisation_id, n, n],
-                )
-            c.commit()
-            person_next, member_next, have, k = person_next + n, member_next + n, have + n, k + 1
-            log(f"  province: {have:,} members ({time.perf_counter() - started:.0f} s)")
-        for table in ("members_person", "members_membership"):
+                c.commit()
+                person_next, member_next, have, k = person_next + n, member_next + n, have + n, k + 1
+                log(f"  province: {have:,} members ({time.perf_counter() - started:.0f} s)")
+        finally:
+            c.rollback()
+            for name, statement in indexes:
+                began = time.perf_counter()
+                c.execute(statement)
+                c.commit()
+                log(f"  province: {name} built in {time.perf_counter() - began:.0f} s")
+        for table in PROVINCE_TABLES:
             c.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
         c.commit()
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        log(f"  province: filled in {time.perf_counter() - started:.0f} s (load average {load})")
+
+
+def sizes(env: dict, log) -> None:
+    """What the people and memberships weigh on PostgreSQL: each table with its indexes, and each index."""
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"]) as c:
+        for table in PROVINCE_TABLES:
+            rows, total = c.execute(
+                "SELECT pg_relation_size(%s), pg_total_relation_size(%s)", [table, table]
+            ).fetchone()
+            log(f"  {table}: {rows / 2**20:,.0f} MB of rows, {total / 2**20:,.0f} MB with indexes and TOAST")
+            for name, size in c.execute(
+                "SELECT indexname, pg_relation_size(quote_ident(indexname)::regclass) FROM pg_indexes"
+                " WHERE schemaname = current_schema() AND tablename = %s ORDER BY 2 DESC",
+                [table],
+            ):
+                log(f"    {name}: {size / 2**20:,.0f} MB")
 
 
 def main() -> None:
@@ -327,6 +433,12 @@ def main() -> None:
         help="time a kept city database again (after --province if given) against the demo's times of "
         "the run that built it (kept in --workdir)",
     )
+    parser.add_argument(
+        "--against",
+        metavar="DATABASE_URL",
+        help="with --on: a demo database timed in turns with the city instead of the demo's kept times",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: turns of each")
     parser.add_argument("--child-time", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_time:
@@ -346,16 +458,23 @@ def main() -> None:
     if args.on:
         kind = "postgres" if args.on.startswith("postgres") else "sqlite"
         env = {**os.environ, **ENV, "DATABASE_URL": args.on, "GONGHUI_VAR_DIR": str(workdir / f"var-{kind}")}
-        demo = json.loads((workdir / f"demo-{kind}.json").read_text())
         members = args.members
         if args.province:
             province(env, args.province, log)
             members = args.province
         Database(kind, workdir).analyze(env)
-        _table(kind, demo, _time_pages(env, args.repeat), members, log)
+        if args.against:
+            demo_env = {**env, "DATABASE_URL": args.against}
+            Database(kind, workdir).analyze(demo_env)
+            demo, city = _in_turns(demo_env, env, args.rounds, args.repeat)
+        else:
+            demo = json.loads((workdir / f"demo-{kind}.json").read_text())
+            city = _time_pages(env, args.repeat)
+        _table(kind, demo, city, members, log)
         return
     started = time.perf_counter()
-    rosters = _rosters(workdir, args.members - 30_000, args.unions)
+    city = args.members > DEMO_MEMBERS
+    rosters = _rosters(workdir, args.members - DEMO_MEMBERS, args.unions) if city else []
     log(f"rosters: {len(rosters)} files in {workdir}, {time.perf_counter() - started:.0f} s")
     for kind in args.databases.split(","):
         database = Database(kind, workdir)
@@ -367,17 +486,20 @@ def main() -> None:
             database.analyze(env)
             demo = _time_pages(env, args.repeat)
             (workdir / f"demo-{kind}.json").write_text(json.dumps(demo))
-            _run(env, "-c", SEED.format(unions=args.unions, names=ENTERPRISES))
-            started = time.perf_counter()
-            for k, path in enumerate(rosters):
-                _run(env, "-m", "gonghui", "import-members", str(path), "--union", f"CITY{k:03d}")
-            log(f"{kind}: {len(rosters)} rosters imported in {time.perf_counter() - started:.0f} s")
-            database.analyze(env)
-            city = _time_pages(env, args.repeat)
-            _table(kind, demo, city, args.members, log)
+            if city:
+                _run(env, "-c", SEED.format(unions=args.unions, names=ENTERPRISES))
+                started = time.perf_counter()
+                for k, path in enumerate(rosters):
+                    _run(env, "-m", "gonghui", "import-members", str(path), "--union", f"CITY{k:03d}")
+                log(f"{kind}: {len(rosters)} rosters imported in {time.perf_counter() - started:.0f} s")
+                database.analyze(env)
+                _table(kind, demo, _time_pages(env, args.repeat), args.members, log)
             if args.province and kind == "postgres":
                 province(env, args.province, log)
+                started = time.perf_counter()
                 database.analyze(env)
+                log(f"{kind}: VACUUM ANALYZE in {time.perf_counter() - started:.0f} s")
+                sizes(env, log)
                 _table(f"{kind} province", demo, _time_pages(env, args.repeat), args.province, log)
         finally:
             if not args.keep:
