@@ -10,6 +10,7 @@ from gonghui.core.tests.plans import full_scans
 from gonghui.members import selectors
 from gonghui.members.services import member_leave
 from gonghui.members.tests.factories import SETUP, make_member, new_id_number
+from gonghui.orgs.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +204,25 @@ def test_a_federation_whose_many_left_walks_its_people_for_them(people, union_a,
     search = selectors.member_search(officer, status="ended")
     assert search.people is not None
     assert [m.person.name for m in selectors.member_page(search)] == ["钱二", "钱三", "钱一"]
+
+
+def test_a_federation_few_beside_the_database_reads_its_members_and_sorts_them(
+    zone, union_a, officer, city_officer, monkeypatch
+):
+    elsewhere = OrganisationFactory(code="UX", parent=OrganisationFactory(code="ZX", parent=zone.parent))
+    for _ in range(9):
+        make_member(elsewhere)
+    for name in ("张三", "王五", "赵六"):
+        make_member(union_a, name=name)
+    monkeypatch.setattr(selectors, "PAGE", 1)  # the zone's 3 of 12 people: 3² ≤ 1 × 12
+    search = selectors.member_search(officer)
+    assert search.people is None
+    rows = search.queryset.order_by(*search.keys)[:51]
+    assert not full_scans(rows, TABLES), full_scans(rows, TABLES)
+    first = selectors.member_page(search, size=2)
+    rest = selectors.member_page(search, cursor=first.next_cursor, size=2)
+    assert [m.person.name for m in [*first, *rest]] == ["王五", "张三", "赵六"]
+    assert selectors.member_search(city_officer).people is not None  # all 12: walked in pinyin order
 
 
 def test_a_unions_search_by_name_reads_its_members_not_the_citys_namesakes(people, admin_a):
