@@ -74,14 +74,21 @@ def home_root(user) -> Organisation | None:
 
 
 def data_years(root: Organisation) -> tuple[int | None, int | None]:
-    """The first and last year with records in root's subtree, from the registered roll-ups."""
-    firsts, lasts = [], []
-    for rollup in (r for r in registry.rollups if r.dated_records):
-        span = rollup.model.objects.filter(organisation=root).aggregate(first=Min("month"), last=Max("month"))
-        if span["first"] is not None:
-            firsts.append(span["first"].year)
-            lasts.append(span["last"].year)
-    return (min(firsts), max(lasts)) if firsts else (None, None)
+    """The first and last year with records in root's subtree, from the registered roll-ups (one query)."""
+    spans = [
+        rollup.model.objects.filter(organisation=root)
+        .values("organisation")
+        .annotate(first=Min("month"), last=Max("month"))
+        .values("first", "last")
+        for rollup in registry.rollups
+        if rollup.dated_records
+    ]
+    if not spans:
+        return None, None
+    rows = list(spans[0].union(*spans[1:], all=True))
+    if not rows:
+        return None, None
+    return min(row["first"].year for row in rows), max(row["last"].year for row in rows)
 
 
 def default_year(root: Organisation, today: date | None = None) -> int:
