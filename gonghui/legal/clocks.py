@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,7 +200,16 @@ def store_deadlines(cases: QuerySet, clock_model=Clock, pause_model=ClockPause) 
     NO_DEADLINE when none runs. A paused clock's due_on moves with the days, so it is left out (as
     it cannot run out); a running one's stays put, so the stored deadline needs no nightly update.
     The clock models are the migration's when it fills the column."""
-    first = _running_clocks(cases.model, clock_model, pause_model).order_by("due_on").values("due_on")[:1]
+    owner = _owner(cases.model)
+    # MIN over the case's clocks (not ORDER BY due_on LIMIT 1, which SQLite reads along the running
+    # clocks' due-day index, all of them for each case)
+    first = (
+        _running_clocks(cases.model, clock_model, pause_model)
+        .order_by()
+        .values(owner)
+        .annotate(first=Min("due_on"))
+        .values("first")
+    )
     cases.update(deadline=Coalesce(Subquery(first), Value(NO_DEADLINE)))
 
 

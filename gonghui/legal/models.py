@@ -15,7 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +112,12 @@ def _cases_of_the_union(scope) -> Q | None:
 
 def _assigned_to(lookup: str):
     def condition(scope) -> Q | None:
-        return Q(**{f"{lookup}__user_id": scope.user_id}) if scope.user_id else None
+        if not scope.user_id:
+            return None
+        # their lawyer record's id as one value (a sign-in has one at most), not a join: the list is
+        # then one range of the index that starts with the lawyer, whatever the city holds
+        lawyer = Lawyer.objects.filter(user_id=scope.user_id).order_by().values("pk")[:1]
+        return Q(**{f"{lookup}_id": Subquery(lawyer)})
 
     condition.__doc__ = f"assigned to them ({lookup})"
     return condition
@@ -278,8 +283,11 @@ class AidCase(LegalCase):
         ordering = ["-applied_on", "-id"]
         indexes = [
             models.Index(fields=["org", "applied_on"], name="aidcase_org_date_idx"),
-            # the list's order (legal.selectors.AID_KEYS)
+            # the list's order (legal.selectors.AID_KEYS), across a tree and for a lawyer
             models.Index(fields=["deadline", "-applied_on", "-id"], name="aidcase_deadline_idx"),
+            models.Index(
+                fields=["lawyer", "deadline", "-applied_on", "-id"], name="aidcase_lawyer_deadline_idx"
+            ),
         ]
 
     def __str__(self):
@@ -376,8 +384,11 @@ class Dispute(LegalCase):
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["org", "received_on"], name="dispute_org_date_idx"),
-            # the list's order (legal.selectors.DISPUTE_KEYS)
+            # the list's order (legal.selectors.DISPUTE_KEYS), across a tree and for a mediator
             models.Index(fields=["deadline", "-received_on", "-id"], name="dispute_deadline_idx"),
+            models.Index(
+                fields=["mediator", "deadline", "-received_on", "-id"], name="dispute_mediator_deadline_idx"
+            ),
         ]
         constraints = [
             # 调解成功 and everything after an outcome carry the outcome: no case closes without one
