@@ -122,6 +122,11 @@ SELECT
 FROM orgs_enterprisemonth WHERE organisation_id = %(org)s AND (month IS NULL OR month <= %(last_month)s)
 """
 
+# The same four statements as one, a round trip as the report's own statement makes.
+ROLLUP_SQL_ONE = "SELECT * FROM " + ", ".join(
+    f"({statement.strip()}) AS s{n}" for n, statement in enumerate(ROLLUP_SQL.split(";"))
+)
+
 ROLLED_UP = (
     "orgs.unions",
     "members",
@@ -636,6 +641,7 @@ def measure(root_code: str) -> dict:
         figures = kpis_for(root, YEAR)
     raw = _sql(RAW_SQL, params)
     rolled = _sql(ROLLUP_SQL, params)
+    assert _sql(ROLLUP_SQL_ONE, params) == rolled
     ours = [figures[k][w] for k in FIGURES for w in ("value", "previous")]
     assert ours == raw, list(zip(ours, raw, strict=True))
     assert rolled == raw, list(zip(rolled, raw, strict=True))
@@ -646,8 +652,10 @@ def measure(root_code: str) -> dict:
             group.compute(root, YEAR)
         groups[group.key] = (_median_ms(lambda g=group: g.compute(root, YEAR)), len(group_queries))
     all_kpis, raw_sql = _medians_ms(lambda: kpis_for(root, YEAR), lambda: _sql(RAW_SQL, params))
-    rolled_up_kpis, rollup_sql = _medians_ms(
-        lambda: registry.figures_of(rolled_up, root, YEAR), lambda: _sql(ROLLUP_SQL, params)
+    rolled_up_kpis, rollup_sql, rollup_sql_one = _medians_ms(
+        lambda: registry.figures_of(rolled_up, root, YEAR),
+        lambda: _sql(ROLLUP_SQL, params),
+        lambda: _sql(ROLLUP_SQL_ONE, params),
     )
     return {
         "root": root_code,
@@ -656,6 +664,7 @@ def measure(root_code: str) -> dict:
         "rolled_up_kpis_ms": rolled_up_kpis,
         "raw_sql_ms": raw_sql,
         "rollup_sql_ms": rollup_sql,
+        "rollup_sql_one_ms": rollup_sql_one,
         "members_total": figures["members_total"]["value"],
         "groups": groups,
     }
@@ -716,9 +725,9 @@ def main() -> None:
     )
     print(
         "| database | root | every KPI (queries) | the rolled-up KPIs | raw SQL (20 figures) | roll-up SQL "
-        "| every KPI ÷ raw SQL | rolled-up KPIs ÷ roll-up SQL |"
+        "| roll-up SQL, one statement | every KPI ÷ raw SQL | rolled-up KPIs ÷ roll-up SQL (one statement) |"
     )
-    print("|---|---|---|---|---|---|---|---|", flush=True)
+    print("|---|---|---|---|---|---|---|---|---|", flush=True)
     per_group = []
     for kind in args.databases.split(","):
         env = {**os.environ, **ENV, "GONGHUI_VAR_DIR": str(workdir / "var")}
@@ -752,8 +761,9 @@ def main() -> None:
             print(
                 f"| {result['vendor']} | {r['root']} ({r['members_total']:,} members) "
                 f"| {r['all_kpis_ms']:.1f} ({r['queries']}) | {r['rolled_up_kpis_ms']:.1f} "
-                f"| {r['raw_sql_ms']:.1f} | {r['rollup_sql_ms']:.2f} | {r['all_kpis_ms'] / r['raw_sql_ms']:.2f} "
-                f"| {r['rolled_up_kpis_ms'] / r['rollup_sql_ms']:.1f} |"
+                f"| {r['raw_sql_ms']:.1f} | {r['rollup_sql_ms']:.2f} | {r['rollup_sql_one_ms']:.2f} "
+                f"| {r['all_kpis_ms'] / r['raw_sql_ms']:.2f} | {r['rolled_up_kpis_ms'] / r['rollup_sql_ms']:.1f} "
+                f"({r['rolled_up_kpis_ms'] / r['rollup_sql_one_ms']:.1f}) |"
             )
             per_group.append((result["vendor"], r["root"], r["groups"]))
         print(
