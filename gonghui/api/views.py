@@ -11,8 +11,6 @@ from rest_framework.views import APIView
 
 from gonghui.api import serializers as s
 from gonghui.api.pagination import Cursor
-from gonghui.core.keyset import unindexed
-from gonghui.core.roles import Role
 from gonghui.core.scope import get_or_404, scope_of
 from gonghui.members import selectors as member_selectors
 from gonghui.members import services as members
@@ -71,27 +69,28 @@ class PersonViewSet(ReadOnly):
 
     serializer_class = s.PersonSerializer
     # The member list's order and index (person_pinyin_order_idx), read along it page by page; a
-    # union admin's people, in the same order, are read through the union's memberships and sorted.
+    # union admin's people, and a federation's few beside the database, in the same order, are read
+    # through their memberships and sorted (members.selectors.people_through_memberships).
     pagination_class = Cursor.ordered_by("name_pinyin", "id")
-    union_pagination_class = Cursor.ordered_by("sorted_name_pinyin", "id")
+    sorted_pagination_class = Cursor.ordered_by("sorted_name_pinyin", "id")
 
-    def _for_a_union(self) -> bool:
-        return scope_of(self.request.user).role == Role.UNION_ADMIN
+    def _through_memberships(self):
+        if not hasattr(self, "_people"):
+            self._people = member_selectors.people_through_memberships(self.request.user)
+        return self._people
 
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
+            sorted_after_reading = self._through_memberships() is not None
             self._paginator = (
-                self.union_pagination_class if self._for_a_union() else self.pagination_class
+                self.sorted_pagination_class if sorted_after_reading else self.pagination_class
             )()
         return self._paginator
 
     def get_queryset(self):
-        people = Person.objects.visible_to(self.request.user)
-        if self._for_a_union():
-            members = Membership.objects.visible_to(self.request.user).values("person_id")
-            people = people.filter(pk__in=members).annotate(sorted_name_pinyin=unindexed("name_pinyin"))
-        return people
+        people = self._through_memberships()
+        return Person.objects.visible_to(self.request.user) if people is None else people
 
     def list(self, request, *args, **kwargs):
         scope_of(request.user).require("members.roster")

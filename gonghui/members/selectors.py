@@ -90,13 +90,33 @@ def member_search(user, *, q: str = "", union: str = "", status: str = "active")
     if status == "ended" and _few_ended(totals):
         return _sorted_after_reading(MemberSearch(search.queryset, search.keys, search.hint, totals=totals))
     if status == "active" and _few_beside_the_database(user, totals):
-        # The subtree's unions named as well, so that both databases read their memberships through
-        # the unions' index instead of scanning every membership for those under the path.
-        unions = Organisation.objects.filter(path__startswith=scope_of(user).path).values("pk")
         return _sorted_after_reading(
-            MemberSearch(search.queryset.filter(union__in=unions), search.keys, search.hint, totals=totals)
+            MemberSearch(_through_unions(search.queryset, user), search.keys, search.hint, totals=totals)
         )
     return search
+
+
+def _through_unions(memberships: QuerySet[Membership], user) -> QuerySet[Membership]:
+    """The subtree's unions named as well, so that both databases read the memberships through the
+    unions' index instead of scanning every membership for those under the path."""
+    return memberships.filter(union__in=Organisation.objects.filter(path__startswith=scope_of(user).path))
+
+
+def people_through_memberships(user) -> QuerySet[Person] | None:
+    """The user's people read through their memberships and sorted after reading (sorted_name_pinyin),
+    where that reads fewer rows than walking every person of the database in pinyin order: a union
+    admin's, and a federation's few beside the database. None where the walk is the cheaper reading."""
+    scope = scope_of(user)
+    members = Membership.objects.visible_to(user)
+    if scope.role == Role.FEDERATION_STAFF and _few_beside_the_database(user, _totals(user)):
+        members = _through_unions(members, user)
+    elif scope.role != Role.UNION_ADMIN:
+        return None
+    return (
+        Person.objects.visible_to(user)
+        .filter(pk__in=members.values("person_id"))
+        .annotate(sorted_name_pinyin=unindexed("name_pinyin"))
+    )
 
 
 def _few_beside_the_database(user, totals: dict[str, int] | None) -> bool:

@@ -304,3 +304,27 @@ def test_a_list_filter_the_page_would_refuse_is_a_400_naming_the_field(api, admi
     response = api(admin_a).get("/api/v1/memberships/", params)
     assert response.status_code == 400
     assert set(response.json()["errors"]) == set(params)
+
+
+def test_a_federations_people_few_beside_the_database_page_through_its_unions(
+    api, officer, city_officer, zone, union_a, monkeypatch
+):
+    from gonghui.members import selectors
+
+    elsewhere = OrganisationFactory(code="UX", parent=OrganisationFactory(code="ZX", parent=zone.parent))
+    for _ in range(9):
+        make_member(elsewhere)
+    for name in ("赵六", "王五", "张三"):
+        make_member(union_a, name=name)
+    monkeypatch.setattr(selectors, "PAGE", 1)  # the zone's 3 of 12 people: 3² ≤ 1 × 12
+    client = api(officer)
+    first = client.get("/api/v1/people/", {"page_size": 2}).json()
+    rest = client.get(first["next"]).json()
+    assert [p["name"] for p in first["results"] + rest["results"]] == ["王五", "张三", "赵六"]
+    people = PersonViewSet(request=type("R", (), {"user": officer})()).get_queryset()
+    rows = people.order_by("sorted_name_pinyin", "id")[:51]
+    assert not full_scans(rows, ["members_person", "members_membership"]), full_scans(
+        rows, ["members_person", "members_membership"]
+    )
+    walked = PersonViewSet(request=type("R", (), {"user": city_officer})()).get_queryset()
+    assert "sorted_name_pinyin" not in walked.query.annotations  # all 12: walked in pinyin order
