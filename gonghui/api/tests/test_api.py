@@ -15,7 +15,7 @@ from gonghui.core.models import AuditLog
 from gonghui.core.roles import Role
 from gonghui.core.tests.plans import full_scans
 from gonghui.members.models import Membership
-from gonghui.members.tests.factories import make_member, new_id_number
+from gonghui.members.tests.factories import few_beside_the_database, make_member, new_id_number
 from gonghui.orgs.models import Organisation
 from gonghui.orgs.tests.factories import OrganisationFactory
 
@@ -309,14 +309,7 @@ def test_a_list_filter_the_page_would_refuse_is_a_400_naming_the_field(api, admi
 def test_a_federations_people_few_beside_the_database_page_through_its_unions(
     api, officer, city_officer, zone, union_a, monkeypatch
 ):
-    from gonghui.members import selectors
-
-    elsewhere = OrganisationFactory(code="UX", parent=OrganisationFactory(code="ZX", parent=zone.parent))
-    for _ in range(9):
-        make_member(elsewhere)
-    for name in ("赵六", "王五", "张三"):
-        make_member(union_a, name=name)
-    monkeypatch.setattr(selectors, "PAGE", 1)  # the zone's 3 of 12 people: 3² ≤ 1 × 12
+    few_beside_the_database(zone, union_a, monkeypatch)
     client = api(officer)
     first = client.get("/api/v1/people/", {"page_size": 2}).json()
     rest = client.get(first["next"]).json()

@@ -26,3 +26,17 @@ def make_member(
         by=by,
         **kwargs,
     )
+
+
+def few_beside_the_database(zone, union, monkeypatch) -> None:
+    """The zone's three members (张三, 王五, 赵六 in union) beside nine of another zone, with pages of one
+    row, so that the zone counts as few beside the database (members.selectors: 3² ≤ 1 × 12)."""
+    from gonghui.members import selectors
+    from gonghui.orgs.tests.factories import OrganisationFactory
+
+    elsewhere = OrganisationFactory(code="UX", parent=OrganisationFactory(code="ZX", parent=zone.parent))
+    for _ in range(9):
+        make_member(elsewhere)
+    for name in ("张三", "王五", "赵六"):
+        make_member(union, name=name)
+    monkeypatch.setattr(selectors, "PAGE", 1)

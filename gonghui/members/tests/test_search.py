@@ -9,8 +9,7 @@ from gonghui.core import keyset
 from gonghui.core.tests.plans import full_scans
 from gonghui.members import selectors
 from gonghui.members.services import member_leave
-from gonghui.members.tests.factories import SETUP, make_member, new_id_number
-from gonghui.orgs.tests.factories import OrganisationFactory
+from gonghui.members.tests.factories import SETUP, few_beside_the_database, make_member, new_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -209,12 +208,7 @@ def test_a_federation_whose_many_left_walks_its_people_for_them(people, union_a,
 def test_a_federation_few_beside_the_database_reads_its_members_and_sorts_them(
     zone, union_a, officer, city_officer, monkeypatch
 ):
-    elsewhere = OrganisationFactory(code="UX", parent=OrganisationFactory(code="ZX", parent=zone.parent))
-    for _ in range(9):
-        make_member(elsewhere)
-    for name in ("张三", "王五", "赵六"):
-        make_member(union_a, name=name)
-    monkeypatch.setattr(selectors, "PAGE", 1)  # the zone's 3 of 12 people: 3² ≤ 1 × 12
+    few_beside_the_database(zone, union_a, monkeypatch)
     search = selectors.member_search(officer)
     assert search.people is None
     rows = search.queryset.order_by(*search.keys)[:51]
