@@ -124,12 +124,15 @@ def read_totals(organisation_id: int, year: int, totals: dict) -> dict:
                 f"{'-' if name.startswith('-') else '+'} {_column(meta, name.lstrip('-'))}"
                 for name in total.fields
             )
+            places = max(
+                getattr(meta.get_field(name.lstrip("-")), "decimal_places", None) or 0
+                for name in total.fields
+            )
             for when, y in (("value", year), ("previous", year - 1)):
                 condition, condition_params = _months(meta, y, total.through, total.undated)
                 sums.append(f"SUM(CASE WHEN {condition} THEN {terms} END)")
                 params.extend(condition_params)
-                fields = [meta.get_field(name.lstrip("-")) for name in total.fields]
-                columns.append((key, when, max(getattr(f, "decimal_places", None) or 0 for f in fields)))
+                columns.append((key, when, places))
         where, where_params = _months(
             meta, year, any(t.through for _k, t in wanted), any(t.undated for _k, t in wanted), since=year - 1
         )
