@@ -1,7 +1,7 @@
 """How figures are written on the pages and in the PDF: thousands separators, rates with one decimal
 and a percent sign, money with two decimals, nested figures (by level and kind) as a small table."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -21,6 +21,11 @@ def figure(value, unit: str = ""):
         return "—"
     if str(unit) == "%":
         return format_rate(value)
+    if isinstance(value, str):  # money comes as a decimal string ("30000.00")
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            return value
     if isinstance(value, Decimal):
         return intcomma(f"{value:.2f}")
     if isinstance(value, int | float):
